@@ -1,0 +1,5 @@
+/** latentlab: everything the notebooks use, from one import. */
+export * from './env';
+export * from './plot/figure';
+export * from './plot/display';
+export * from './train/progress';

@@ -1,0 +1,91 @@
+/**
+ * Showing figures in a tslab notebook. Each figure goes out as one display bundle holding
+ * SVG (sharp in JupyterLab), PNG (what nbconvert's LaTeX route keeps; it drops HTML and
+ * needs Inkscape for SVG) and a plain-text caption.
+ */
+import * as path from 'node:path';
+import type { Figure } from './figure';
+
+/** What tslab's kernel sends for one display_data message. */
+interface DisplayMessage {
+  data: Record<string, string>;
+  metadata: Record<string, unknown>;
+  transient: Record<string, unknown>;
+}
+type WriteDisplayData = (message: DisplayMessage, update: boolean) => void;
+
+/** Renders a figure to PNG bytes at `scale` times its CSS size (default 2, for print). */
+export function figureToPng(figure: Figure, scale = 2): Uint8Array {
+  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
+  const resvg = new Resvg(figure.svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}
+
+/**
+ * Displays a figure in the running notebook, or, outside a kernel, prints one line saying
+ * what would have been shown. `id` replaces an earlier display with the same id in place
+ * (for live plots that redraw while training).
+ */
+export function showFigure(figure: Figure, caption = 'figure', id?: string): void {
+  const write = kernelDisplayWriter();
+  if (!write) {
+    console.log(`[${caption}: ${figure.width}x${figure.height} SVG, shown in a notebook]`);
+    return;
+  }
+  const png = Buffer.from(figureToPng(figure)).toString('base64');
+  const update = id !== undefined && shownIds.has(id);
+  if (id !== undefined) shownIds.add(id);
+  write(
+    {
+      data: { 'image/svg+xml': figure.svg, 'image/png': png, 'text/plain': `[${caption}]` },
+      metadata: { 'image/png': { width: figure.width, height: figure.height } },
+      transient: id === undefined ? {} : { display_id: id },
+    },
+    update,
+  );
+}
+
+/** Shows markdown (tables, headings) in the notebook, or prints it outside one. */
+export function showMarkdown(markdown: string): void {
+  const write = kernelDisplayWriter();
+  if (!write) {
+    console.log(markdown);
+    return;
+  }
+  write(
+    { data: { 'text/markdown': markdown, 'text/plain': markdown }, metadata: {}, transient: {} },
+    false,
+  );
+}
+
+/** True inside a running tslab kernel. */
+export function inNotebook(): boolean {
+  return kernelDisplayWriter() !== undefined;
+}
+
+const shownIds = new Set<string>();
+
+/**
+ * tslab keeps the writer for the executing cell in its `jupyter` module. Its public API
+ * sends one MIME type per message, so we reach for the writer itself: first the copy of
+ * tslab that is running as the kernel (it may be a global install), then ours.
+ */
+function kernelDisplayWriter(): WriteDisplayData | undefined {
+  const candidates: string[] = [];
+  const main = require.main?.filename;
+  if (main) candidates.push(path.resolve(path.dirname(main), '..', 'dist', 'jupyter.js'));
+  candidates.push('tslab/dist/jupyter');
+  for (const candidate of candidates) {
+    try {
+      const jupyter = require(candidate) as { lastWriteDisplayData?: WriteDisplayData };
+      if (typeof jupyter.lastWriteDisplayData === 'function') return jupyter.lastWriteDisplayData;
+    } catch {
+      // not this one; try the next
+    }
+  }
+  return undefined;
+}
