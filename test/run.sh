@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The test command (npm test): set-up, strict type check, lint and format, then every
+# test file under test/ in one run of Node's test runner, so one summary closes it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash lib/setup/setup.sh --quiet # also compiles lib/ and test/ with strict tsc
+
+echo "lint: eslint and prettier"
+npx --no-install eslint .
+npx --no-install prettier --check . >/dev/null || {
+  npx --no-install prettier --check .
+  exit 1
+}
+
+mapfile -t files < <(find test -name '*.test.ts' -not -path '*/fixtures/*' | sort)
+echo "tests: ${#files[@]} files"
+npx --no-install tsx --test --test-reporter=spec "${files[@]}"
