@@ -6,6 +6,13 @@ cd "$(dirname "$0")/.."
 
 bash lib/setup/setup.sh --quiet # also compiles lib/ and test/ with strict tsc
 
+# The browser test also needs Chromium, which the notebooks themselves do not.
+if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "setup: installing Debian's chromium for the browser test"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
 echo "lint: eslint and prettier"
 npx --no-install eslint .
 npx --no-install prettier --check . >/dev/null || {

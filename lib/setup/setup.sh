@@ -59,7 +59,9 @@ missing_tools() {
   printf '%s\n' "${out[@]}"
 }
 if [ -n "$(missing_tools)" ]; then
-  if command -v conda >/dev/null && [ -f environment.yml ]; then
+  # Preference: conda (environment.yml), then Debian's packages as root, then a list.
+  # An active 'latentlab' environment still lacks LaTeX; that falls through to the rest.
+  if command -v conda >/dev/null && [ "${CONDA_DEFAULT_ENV:-}" != latentlab ]; then
     if ! conda env list | grep -q '^latentlab '; then
       act "creating the conda environment 'latentlab' from environment.yml"
       conda env create -q -f environment.yml
