@@ -3,3 +3,5 @@ export * from './env';
 export * from './plot/figure';
 export * from './plot/display';
 export * from './train/progress';
+export * from './nn';
+export * from './environment';
