@@ -8,4 +8,6 @@ export * from './embed';
 export * from './train/progress';
 export * from './nn';
 export * from './environment';
+export * from './sparse';
+export * from './mf';
 export * from './notebook';

@@ -1,0 +1,233 @@
+/**
+ * Ratings triplets (user, item, rating) from a NumPy `.npy` array of shape [n, 3], as the
+ * homework ships them, or from a MovieLens-style CSV (`userId,movieId,rating[,timestamp]`).
+ * Ids become contiguous indices (in ascending id order); the maps back to the original ids,
+ * and to movie titles when a `movies.csv` sits beside the ratings, are kept.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SparseMatrix } from '../sparse/matrix';
+import { readNpy } from './npy';
+
+export interface Ratings {
+  /** User index of each rating, in 0 .. userIds.length - 1. */
+  users: Int32Array;
+  /** Item index of each rating, in 0 .. itemIds.length - 1. */
+  items: Int32Array;
+  /** The ratings, all > 0 (0 means "unknown" in the rating matrix). */
+  values: Float64Array;
+  /** Original id of each user index. */
+  userIds: Float64Array;
+  /** Original id of each item index. */
+  itemIds: Float64Array;
+  /** Title of each item index, when a movies file was found. */
+  titles?: (string | undefined)[];
+  /** The file the ratings came from. */
+  source: string;
+}
+
+export interface LoadRatingsOptions {
+  /** A `movieId,title` CSV for titles. Default `movies.csv` beside a CSV ratings file. */
+  moviesFile?: string;
+  /** Write one line with what was loaded. Default true. */
+  log?: boolean;
+}
+
+/** Loads `.npy` or `.csv` ratings, chosen by the file extension. */
+export function loadRatings(file: string, options: LoadRatingsOptions = {}): Ratings {
+  const extension = path.extname(file).toLowerCase();
+  let ratings: Ratings;
+  if (extension === '.npy') ratings = loadRatingsNpy(file);
+  else if (extension === '.csv') ratings = loadRatingsCsv(file);
+  else {
+    throw new Error(
+      `${path.basename(file)}: expected a .npy or .csv ratings file, got "${extension}"`,
+    );
+  }
+  const moviesFile =
+    options.moviesFile ??
+    (extension === '.csv' ? path.join(path.dirname(file), 'movies.csv') : undefined);
+  if (moviesFile !== undefined && fs.existsSync(moviesFile)) {
+    const titles = loadTitles(moviesFile);
+    ratings.titles = Array.from(ratings.itemIds, (id) => titles.get(id));
+  }
+  if (options.log ?? true) {
+    console.log(
+      `ratings: ${ratings.values.length} from ${path.basename(file)}, ` +
+        `${ratings.userIds.length} users x ${ratings.itemIds.length} items`,
+    );
+  }
+  return ratings;
+}
+
+/** Ratings from a `.npy` array of shape [n, 3] holding (user, item, rating) rows. */
+export function loadRatingsNpy(file: string): Ratings {
+  const name = path.basename(file);
+  const array = readNpy(file);
+  if (array.shape.length !== 2 || array.shape[1] !== 3) {
+    throw new Error(`${name}: expected shape [n, 3], got [${array.shape.join(', ')}]`);
+  }
+  const n = array.shape[0];
+  const users = new Float64Array(n);
+  const items = new Float64Array(n);
+  const values = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    users[r] = array.data[3 * r];
+    items[r] = array.data[3 * r + 1];
+    values[r] = array.data[3 * r + 2];
+  }
+  return fromColumns(users, items, values, file);
+}
+
+/** Ratings from a CSV with columns `userId`, `movieId` and `rating` (read by nodejs-polars). */
+export function loadRatingsCsv(file: string): Ratings {
+  const name = path.basename(file);
+  const frame = readCsv(file);
+  const columns = ['userId', 'movieId', 'rating'];
+  const missing = columns.filter((c) => !frame.columns.includes(c));
+  if (missing.length > 0) {
+    throw new Error(
+      `${name}: missing column ${missing.join(', ')}; expected ${columns.join(',')}, ` +
+        `got ${frame.columns.join(',')}`,
+    );
+  }
+  const [users, items, values] = columns.map((c) => numericColumn(frame, c, name));
+  return fromColumns(users, items, values, file);
+}
+
+/** Builds the sparse users x items matrix of the ratings, labelled with ids and titles. */
+export function ratingMatrix(ratings: Ratings): SparseMatrix {
+  const matrix = SparseMatrix.fromEntries(
+    { rows: ratings.users, cols: ratings.items, values: ratings.values },
+    ratings.userIds.length,
+    ratings.itemIds.length,
+    { rowIds: ratings.userIds, colIds: ratings.itemIds, colNames: ratings.titles },
+  );
+  if (matrix.duplicates > 0) {
+    console.warn(
+      `${path.basename(ratings.source)}: ${matrix.duplicates} repeated (user, item) ` +
+        `ratings; the last of each was kept`,
+    );
+  }
+  return matrix;
+}
+
+/** Movie titles by id from a `movieId,title,...` CSV. */
+export function loadTitles(file: string): Map<number, string> {
+  const name = path.basename(file);
+  const frame = readCsv(file);
+  for (const column of ['movieId', 'title']) {
+    if (!frame.columns.includes(column)) {
+      throw new Error(`${name}: missing column ${column}; got ${frame.columns.join(',')}`);
+    }
+  }
+  const ids = numericColumn(frame, 'movieId', name);
+  const titles = frame.getColumn('title').toArray() as (string | null)[];
+  const out = new Map<number, string>();
+  ids.forEach((id, r) => out.set(id, String(titles[r] ?? '')));
+  return out;
+}
+
+// A minimal view of the nodejs-polars frame we use, so no polars type leaks into the API.
+interface Frame {
+  columns: string[];
+  getColumn(name: string): { toArray(): unknown[] };
+}
+
+function readCsv(file: string): Frame {
+  const name = path.basename(file);
+  if (!fs.existsSync(file)) throw new Error(`${name}: file not found: ${file}`);
+  // Loaded lazily: polars' native module is only needed when a CSV is read.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pl = require('nodejs-polars') as typeof import('nodejs-polars');
+  try {
+    return pl.readCSV(file, { inferSchemaLength: 0 }) as unknown as Frame;
+  } catch (error) {
+    throw new Error(`${name}: could not read as CSV: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** The column as finite numbers; the first bad cell is named with its row (1 = first data row). */
+function numericColumn(frame: Frame, column: string, name: string): Float64Array {
+  const cells = frame.getColumn(column).toArray();
+  const out = new Float64Array(cells.length);
+  for (let r = 0; r < cells.length; r++) {
+    const cell = cells[r];
+    const text = cell === null || cell === undefined ? '' : String(cell).trim();
+    const value = text === '' ? NaN : Number(text);
+    if (!Number.isFinite(value)) {
+      throw new Error(
+        `${name}: column ${column}, row ${r + 1}: expected a finite number, got "${text}"`,
+      );
+    }
+    out[r] = value;
+  }
+  return out;
+}
+
+function fromColumns(
+  users: Float64Array,
+  items: Float64Array,
+  values: Float64Array,
+  file: string,
+): Ratings {
+  const name = path.basename(file);
+  for (let r = 0; r < values.length; r++) {
+    if (!(values[r] > 0) || !Number.isFinite(values[r])) {
+      throw new Error(
+        `${name}: rating ${values[r]} at row ${r + 1} (user ${users[r]}, item ${items[r]}); ` +
+          `expected a finite rating > 0 (0 means "unknown" in the rating matrix)`,
+      );
+    }
+  }
+  const userIndex = contiguous(users, name, 'user');
+  const itemIndex = contiguous(items, name, 'item');
+  return {
+    users: userIndex.indices,
+    items: itemIndex.indices,
+    values,
+    userIds: userIndex.ids,
+    itemIds: itemIndex.ids,
+    source: file,
+  };
+}
+
+/** Maps ids to 0 .. distinct - 1 in ascending id order. */
+function contiguous(
+  ids: Float64Array,
+  name: string,
+  what: string,
+): { indices: Int32Array; ids: Float64Array } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let r = 0; r < ids.length; r++) {
+    const id = ids[r];
+    if (!Number.isInteger(id)) {
+      throw new Error(`${name}: ${what} id ${id} at row ${r + 1}; expected an integer`);
+    }
+    if (id < min) min = id;
+    if (id > max) max = id;
+  }
+  const indices = new Int32Array(ids.length);
+  if (ids.length === 0) return { indices, ids: new Float64Array(0) };
+
+  // Dense ids (the usual case) go through a lookup table; others through a sorted Map.
+  if (max - min < 5e7) {
+    const table = new Int32Array(max - min + 1).fill(-1);
+    for (let r = 0; r < ids.length; r++) table[ids[r] - min] = 0;
+    const distinct: number[] = [];
+    for (let k = 0; k < table.length; k++) {
+      if (table[k] === 0) {
+        table[k] = distinct.length;
+        distinct.push(k + min);
+      }
+    }
+    for (let r = 0; r < ids.length; r++) indices[r] = table[ids[r] - min];
+    return { indices, ids: Float64Array.from(distinct) };
+  }
+  const sorted = Float64Array.from(new Set(ids)).sort();
+  const index = new Map<number, number>();
+  sorted.forEach((id, k) => index.set(id, k));
+  for (let r = 0; r < ids.length; r++) indices[r] = index.get(ids[r]) as number;
+  return { indices, ids: sorted };
+}

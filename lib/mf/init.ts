@@ -1,0 +1,146 @@
+/**
+ * Starting factors: `random` (uniform in [0, 1), seeded) or `svd`, the truncated SVD of the
+ * (shifted) rating matrix with unknown entries as 0: `Q = U S`, `P = V^T`. The SVD is
+ * randomized subspace iteration: sparse products in our code, the small dense QR and SVD
+ * (k + 10 columns wide) SVD in ml-matrix.
+ */
+import { Matrix, SingularValueDecomposition } from 'ml-matrix';
+import { SparseMatrix } from '../sparse/matrix';
+import { SeededRandom } from '../sparse/random';
+import { Factors, randomFactors, zeroFactors } from './factors';
+import { dot } from './linalg';
+
+export type InitMethod = 'random' | 'svd';
+export const INIT_METHODS: readonly InitMethod[] = ['random', 'svd'];
+
+export interface InitOptions {
+  /** `random` or `svd`. Default `random`. */
+  init?: InitMethod;
+  /** Seed of the random numbers (both methods use some). Default 0. */
+  seed?: number;
+  /** Subspace iterations of the randomized SVD. Default 2. */
+  powerIterations?: number;
+}
+
+/** Initial Q (users x k) and P (k x items) for `matrix`. */
+export function initFactors(matrix: SparseMatrix, k: number, options: InitOptions = {}): Factors {
+  const init = options.init ?? 'random';
+  const seed = options.seed ?? 0;
+  if (!(k >= 1) || !Number.isInteger(k)) {
+    throw new Error(`invalid k: ${k}; expected an integer >= 1`);
+  }
+  if (init === 'random') return randomFactors(matrix.nRows, matrix.nCols, k, seed);
+  if (init === 'svd') return svdFactors(matrix, k, seed, options.powerIterations ?? 2);
+  throw new Error(`unknown init: "${String(init)}"; expected one of ${INIT_METHODS.join(', ')}`);
+}
+
+/** Rank-k truncated SVD factors: Q = U_k S_k, P = V_k^T. */
+export function svdFactors(
+  matrix: SparseMatrix,
+  k: number,
+  seed = 0,
+  powerIterations = 2,
+): Factors {
+  const m = matrix.nRows;
+  const n = matrix.nCols;
+  if (k > Math.min(m, n)) {
+    throw new Error(
+      `svd init: k = ${k} is larger than the matrix allows (${m} x ${n}: at most ` +
+        `${Math.min(m, n)}); lower k or use init "random"`,
+    );
+  }
+  const width = Math.min(k + 10, m, n);
+
+  // 1. A random test matrix (items x width), pushed through A (A^T A)^q and orthonormalized.
+  const random = new SeededRandom(seed);
+  const omega = new Float64Array(n * width);
+  for (let j = 0; j < omega.length; j++) omega[j] = random.normal();
+  let Y = orthonormal(multiply(matrix, omega, width), m, width);
+  for (let q = 0; q < powerIterations; q++) {
+    const Z = orthonormal(multiplyTransposed(matrix, Y, width), n, width);
+    Y = orthonormal(multiply(matrix, Z, width), m, width);
+  }
+
+  // 2. B^T = A^T Y (items x width) = Qb R; the SVD of the small R = Ur S Vr^T gives
+  //    A ~ Y B = (Y Vr) S (Qb Ur)^T.
+  const Bt = multiplyTransposed(matrix, Y, width);
+  const Qb = orthonormal(Bt, n, width);
+  const R = Matrix.from1DArray(width, n, transpose(Qb, n, width)).mmul(
+    Matrix.from1DArray(n, width, Bt),
+  );
+  const svd = new SingularValueDecomposition(R);
+  const U = Matrix.from1DArray(m, width, Y).mmul(svd.rightSingularVectors);
+  const V = Matrix.from1DArray(n, width, Qb).mmul(svd.leftSingularVectors);
+  const S = svd.diagonal;
+
+  const factors = zeroFactors(m, n, k);
+  for (let u = 0; u < m; u++) {
+    for (let f = 0; f < k; f++) factors.Q[u * k + f] = U.get(u, f) * S[f];
+  }
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < k; f++) factors.P[i * k + f] = V.get(i, f);
+  }
+  return factors;
+}
+
+function transpose(X: Float64Array, rows: number, width: number): Float64Array {
+  const out = new Float64Array(rows * width);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < width; c++) out[c * rows + r] = X[r * width + c];
+  return out;
+}
+
+/** A (m x n sparse) times X (n x width, row-major). */
+function multiply(A: SparseMatrix, X: Float64Array, width: number): Float64Array {
+  const out = new Float64Array(A.nRows * width);
+  for (let u = 0; u < A.nRows; u++) {
+    const o = u * width;
+    for (let e = A.rowStart[u]; e < A.rowStart[u + 1]; e++) {
+      const a = A.rowValues[e];
+      const x = A.rowCols[e] * width;
+      for (let c = 0; c < width; c++) out[o + c] += a * X[x + c];
+    }
+  }
+  return out;
+}
+
+/** A^T (n x m) times Y (m x width, row-major). */
+function multiplyTransposed(A: SparseMatrix, Y: Float64Array, width: number): Float64Array {
+  const out = new Float64Array(A.nCols * width);
+  for (let u = 0; u < A.nRows; u++) {
+    const y = u * width;
+    for (let e = A.rowStart[u]; e < A.rowStart[u + 1]; e++) {
+      const a = A.rowValues[e];
+      const o = A.rowCols[e] * width;
+      for (let c = 0; c < width; c++) out[o + c] += a * Y[y + c];
+    }
+  }
+  return out;
+}
+
+/**
+ * An orthonormal basis (rows x width, row-major) of the columns of X, by modified
+ * Gram-Schmidt done twice (column-major inside, so every column is contiguous). A column
+ * that vanishes (rank deficiency) is replaced by zeros.
+ */
+function orthonormal(X: Float64Array, rows: number, width: number): Float64Array {
+  const C = new Float64Array(rows * width);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) C[c * rows + r] = X[r * width + c];
+  for (let pass = 0; pass < 2; pass++) {
+    for (let c = 0; c < width; c++) {
+      const oc = c * rows;
+      for (let b = 0; b < c; b++) {
+        const ob = b * rows;
+        const projection = dot(C, oc, C, ob, rows);
+        for (let r = 0; r < rows; r++) C[oc + r] -= projection * C[ob + r];
+      }
+      const norm = Math.sqrt(dot(C, oc, C, oc, rows));
+      const scale = norm > 1e-12 ? 1 / norm : 0;
+      for (let r = 0; r < rows; r++) C[oc + r] *= scale;
+    }
+  }
+  const out = new Float64Array(rows * width);
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < width; c++) out[r * width + c] = C[c * rows + r];
+  return out;
+}

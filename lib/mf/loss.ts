@@ -1,0 +1,46 @@
+import { Entries, SparseMatrix } from '../sparse/matrix';
+import { Factors } from './factors';
+
+/**
+ * The objective both optimizers minimise:
+ * `sum over the given (u, i) of (R_ui - q_u p_i)^2 + lambda (sum_i |p_i|^2 + sum_u |q_u|^2)`.
+ * The penalty covers all of Q and P, also for the validation and test entries.
+ */
+export function mfLoss(target: SparseMatrix | Entries, factors: Factors, lambda: number): number {
+  return squaredError(target, factors) + lambda * (squaredNorm(factors.Q) + squaredNorm(factors.P));
+}
+
+/** Sum of squared errors `(R_ui - q_u p_i)^2` over the given entries. */
+export function squaredError(target: SparseMatrix | Entries, factors: Factors): number {
+  const { k, Q, P } = factors;
+  let sum = 0;
+  if (target instanceof SparseMatrix) {
+    for (let u = 0; u < target.nRows; u++) {
+      const qo = u * k;
+      for (let e = target.rowStart[u]; e < target.rowStart[u + 1]; e++) {
+        const po = target.rowCols[e] * k;
+        let s = 0;
+        for (let f = 0; f < k; f++) s += Q[qo + f] * P[po + f];
+        const error = target.rowValues[e] - s;
+        sum += error * error;
+      }
+    }
+    return sum;
+  }
+  const { rows, cols, values } = target;
+  for (let e = 0; e < values.length; e++) {
+    const qo = rows[e] * k;
+    const po = cols[e] * k;
+    let s = 0;
+    for (let f = 0; f < k; f++) s += Q[qo + f] * P[po + f];
+    const error = values[e] - s;
+    sum += error * error;
+  }
+  return sum;
+}
+
+function squaredNorm(x: Float64Array): number {
+  let s = 0;
+  for (let j = 0; j < x.length; j++) s += x[j] * x[j];
+  return s;
+}
