@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { executeNotebook } from '../../lib/notebook/execute';
+import { exportPdf } from '../../lib/notebook/export';
+import { findOnPath, SetupError } from '../../lib/notebook/jupyter';
+
+const fixtures = path.join(__dirname, '..', 'fixtures');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-export-'));
+const executed = path.join(scratch, 'plot.ipynb');
+const ready = executeNotebook(path.join(fixtures, 'plot.ipynb'), executed, {
+  onProgress: () => {},
+});
+
+/** pdftotext -layout text (which keeps hyphens at line ends) without breaks, wrap marks, spaces. */
+function joinedText(pdf: string): string {
+  return execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).replace(
+    /[\s↪\u2308-\u231f]/gu,
+    '',
+  );
+}
+
+test('exportPdf(plot.ipynb) shows the plot, wraps long lines whole, and heads pages', async () => {
+  await ready;
+  const pdf = path.join(scratch, 'plot.pdf');
+  await exportPdf(executed, pdf, { author: 'Ada Lovelace', onWarning: assert.fail });
+  const text = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' });
+  const firstLines = text.split('\f').map((page) => page.trimStart().split('\n')[0]);
+  for (const line of firstLines.filter((l) => l.trim() !== '')) {
+    assert.match(line, /Fixture: one plot\s+Ada Lovelace/, 'title and name head every page');
+  }
+  const joined = joinedText(pdf);
+  const literal = `LONGLINE-START-${'x'.repeat(60)}-${'y'.repeat(40)}-LONGLINE-END`;
+  assert.ok(joined.includes(literal), 'the long code line is in the PDF, whole');
+  assert.ok(joined.includes(`MDBLOCK-START-${'m'.repeat(90)}-MDBLOCK-END`), 'markdown block');
+  const images = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' })
+    .split('\n')
+    .filter((line) => /^\s*\d+\s+\d+\s+image\b/.test(line));
+  assert.equal(images.length, 1, 'the one plot is an image in the PDF');
+  const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+  assert.match(info, /^Keywords:\s+latentlab$/m, 'marked as written by latentlab');
+});
+
+test('exportPdf refuses to overwrite a PDF latentlab did not write', async () => {
+  await ready;
+  const foreign = path.join(scratch, 'foreign.pdf');
+  fs.writeFileSync(foreign, '%PDF-1.4\nnot ours\n');
+  await assert.rejects(exportPdf(executed, foreign), /refusing to overwrite .*foreign\.pdf/);
+  assert.equal(fs.readFileSync(foreign, 'utf8'), '%PDF-1.4\nnot ours\n');
+});
+
+test('exportPdf without LaTeX on PATH says what to install and writes nothing', async () => {
+  await ready;
+  // A PATH with Jupyter but without xelatex and pandoc.
+  const bin = path.join(scratch, 'bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.symlinkSync(
+    findOnPath('jupyter-nbconvert') ?? assert.fail('jupyter'),
+    path.join(bin, 'jupyter-nbconvert'),
+  );
+  const pdf = path.join(scratch, 'no-latex.pdf');
+  await assert.rejects(
+    exportPdf(executed, pdf, { env: { ...process.env, PATH: bin } }),
+    (error: unknown) =>
+      error instanceof SetupError &&
+      /PDF export needs LaTeX: xelatex and pandoc not found on PATH/.test(error.message),
+  );
+  assert.equal(fs.existsSync(pdf), false);
+});
