@@ -1,6 +1,392 @@
 /**
- * Training kernels latentlab adds to the wasm backend (filled in next).
+ * Convolution gradients for the wasm backend, fast enough to train the autoencoder.
+ *
+ * @tensorflow/tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` (so no conv layer can
+ * train) and its `Conv2DBackpropInput` (the gradient of a conv, and the forward pass of a
+ * transposed conv) is a plain loop. Both are written here as one large matrix product run by
+ * the backend's own XNNPACK matmul (its `BatchMatMul` with a batch of 1 and no transposes),
+ * with the rearranging around it done in JavaScript directly on the wasm heap:
+ *
+ * - filter gradient: `dW[k, co] = sum_r colT[k, r] dy[r, co]`, where `colT` holds the
+ *   input patches (k = kernel row, column and input channel; r = image, output row, column);
+ * - input gradient: `dcol[r, k] = sum_co dy[r, co] W[k, co]`, then every patch in `dcol` is
+ *   added back onto the image it came from (col2im).
+ *
+ * Only channels-last (NHWC), dilation 1; any stride and padding tfjs passes ('valid', 'same',
+ * explicit numbers). Batches are cut into chunks so a patch matrix stays below ~32 MB.
  */
+import * as tf from '@tensorflow/tfjs';
 
-/** Registers latentlab's wasm kernels; safe to call more than once. */
-export function registerWasmKernels(): void {}
+/** Registers the kernels on the wasm backend; safe to call again. */
+export function registerWasmKernels(): void {
+  if (registered) return;
+  for (const config of WASM_KERNELS) {
+    // The package's own Conv2DBackpropInput is replaced, not duplicated (that only warns).
+    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) {
+      tf.unregisterKernel(config.kernelName, 'wasm');
+    }
+    tf.registerKernel(config);
+  }
+  registered = true;
+}
+
+/** The parts of tfjs-backend-wasm's backend these kernels use. */
+interface WasmBackend {
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
+  wasm: { HEAPF32: Float32Array };
+}
+
+interface Conv2DBackpropFilterAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: [number, number, number, number];
+}
+
+interface Conv2DBackpropInputAttrs extends Omit<Conv2DBackpropFilterAttrs, 'filterShape'> {
+  inputShape: [number, number, number, number];
+}
+
+/** Largest patch matrix built at once, in floats (32 MB). */
+const MAX_PATCH_FLOATS = 8 * 1024 * 1024;
+
+let registered = false;
+
+function conv2DBackpropFilter(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
+  const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
+  const conv = convGeometry(x.shape, attrs.filterShape, attrs, 'Conv2DBackpropFilter');
+  const { batch, inH, inW, inC, outH, outW, outC, K } = conv;
+  const rowsPerImage = outH * outW;
+  const imagesPerChunk = Math.max(1, Math.floor(MAX_PATCH_FLOATS / (rowsPerImage * K)));
+
+  const dW = backend.makeOutput(attrs.filterShape, 'float32');
+  for (let first = 0; first < batch; first += imagesPerChunk) {
+    const images = Math.min(imagesPerChunk, batch - first);
+    const rows = images * rowsPerImage;
+
+    // 1. colT [K, rows] of input patches, and this chunk's dy [rows, outC].
+    const colT = backend.makeOutput([1, K, rows], 'float32');
+    const dyChunk = backend.makeOutput([1, rows, outC], 'float32');
+    const heap = backend.wasm.HEAPF32;
+    const xs = view(backend, heap, x, first * inH * inW * inC, images * inH * inW * inC);
+    fillPatchesTransposed(conv, xs, view(backend, heap, colT, 0, K * rows), images);
+    const dys = view(backend, heap, dy, first * rowsPerImage * outC, rows * outC);
+    view(backend, heap, dyChunk, 0, rows * outC).set(dys);
+
+    // 2. dW (+)= colT dy, on XNNPACK.
+    const part = matMul(backend, colT, dyChunk);
+    backend.disposeData(colT.dataId);
+    backend.disposeData(dyChunk.dataId);
+    const partHeap = backend.wasm.HEAPF32;
+    const partValues = view(backend, partHeap, part, 0, K * outC);
+    const dWValues = view(backend, partHeap, dW, 0, K * outC);
+    if (first === 0) dWValues.set(partValues);
+    else for (let i = 0; i < partValues.length; i++) dWValues[i] += partValues[i];
+    backend.disposeData(part.dataId);
+  }
+  return dW;
+}
+
+function conv2DBackpropInput(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { dy, filter } = args.inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
+  const attrs = args.attrs as unknown as Conv2DBackpropInputAttrs;
+  const filterShape = filter.shape as [number, number, number, number];
+  const g = convGeometry(attrs.inputShape, filterShape, attrs, 'Conv2DBackpropInput');
+
+  // Each output phase (row mod strideH, column mod strideW) is a stride-1 convolution of dy
+  // with the filter taps that reach it, flipped; with stride 1 there is one phase.
+  const phases: Phase[] = [];
+  for (let a = 0; a < g.strideH; a++) {
+    for (let b = 0; b < g.strideW; b++) {
+      const rows = phaseAxis(a, g.strideH, g.padTop, g.kH, g.inH, g.outH);
+      const cols = phaseAxis(b, g.strideW, g.padLeft, g.kW, g.inW, g.outW);
+      // A phase no tap reaches (stride above kernel size) keeps its zeros.
+      if (rows.count * rows.taps * cols.count * cols.taps > 0) phases.push({ rows, cols });
+    }
+  }
+  const only = phases.length === 1 ? phases[0] : undefined;
+  if (only && only.rows.count === g.inH && only.cols.count === g.inW) {
+    const y = phaseConv(backend, g, dy, filter, only);
+    if (y.shape[1] === g.inH && y.shape[2] === g.inW && only.rows.crop + only.cols.crop === 0) {
+      return y;
+    }
+    backend.disposeData(y.dataId);
+  }
+
+  const dx = backend.makeOutput(attrs.inputShape, 'float32');
+  const size = g.batch * g.inH * g.inW * g.inC;
+  view(backend, backend.wasm.HEAPF32, dx, 0, size).fill(0);
+  for (const phase of phases) {
+    const y = phaseConv(backend, g, dy, filter, phase);
+    const heap = backend.wasm.HEAPF32;
+    const [, yH, yW] = y.shape;
+    const ys = view(backend, heap, y, 0, g.batch * yH * yW * g.inC);
+    scatterPhase(g, phase, ys, yH, yW, view(backend, heap, dx, 0, size));
+    backend.disposeData(y.dataId);
+  }
+  return dx;
+}
+
+/** Where one phase of the input gradient sits along one axis, and the conv that makes it. */
+interface PhaseAxis {
+  /** First output index of the phase (row or column mod stride). */
+  start: number;
+  /** Outputs in the phase: those start, start + stride, ... below the input size. */
+  count: number;
+  /** Filter taps reaching the phase: first tap and their number (taps first + stride m). */
+  firstTap: number;
+  taps: number;
+  /** Padding of dy for the stride-1 conv, before and after (never negative). */
+  padBefore: number;
+  padAfter: number;
+  /** Conv outputs to skip at the start when the exact padding would be negative. */
+  crop: number;
+}
+
+interface Phase {
+  rows: PhaseAxis;
+  cols: PhaseAxis;
+}
+
+/**
+ * Along one axis, input position i = stride q + start receives dy[o] W[t] for every tap
+ * t = stride m + firstTap with o = q + shift - m, shift = (start + pad - firstTap) / stride.
+ * Flipping m makes that a stride-1 correlation of dy padded by taps - 1 - shift in front.
+ */
+function phaseAxis(
+  start: number,
+  stride: number,
+  pad: number,
+  kernel: number,
+  inSize: number,
+  outSize: number,
+): PhaseAxis {
+  const count = start < inSize ? Math.ceil((inSize - start) / stride) : 0;
+  const firstTap = (((start + pad) % stride) + stride) % stride;
+  const taps = firstTap < kernel ? Math.ceil((kernel - firstTap) / stride) : 0;
+  const shift = (start + pad - firstTap) / stride;
+  const before = taps - 1 - shift;
+  const after = count - outSize - before + taps - 1;
+  return {
+    start,
+    count,
+    firstTap,
+    taps,
+    padBefore: Math.max(0, before),
+    padAfter: Math.max(0, after),
+    crop: Math.max(0, -before),
+  };
+}
+
+/** The stride-1 conv of dy with this phase's flipped taps, run by the wasm Conv2D kernel. */
+function phaseConv(
+  backend: WasmBackend,
+  g: ConvGeometry,
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  { rows, cols }: Phase,
+): tf.TensorInfo {
+  // sub[m, n, co, ci] = W[firstTap + stride (taps - 1 - m), ..., ci, co]
+  const sub = backend.makeOutput([rows.taps, cols.taps, g.outC, g.inC], 'float32');
+  const heap = backend.wasm.HEAPF32;
+  const W = view(backend, heap, filter, 0, g.kH * g.kW * g.inC * g.outC);
+  const S = view(backend, heap, sub, 0, rows.taps * cols.taps * g.outC * g.inC);
+  let at = 0;
+  for (let m = 0; m < rows.taps; m++) {
+    const i = rows.firstTap + g.strideH * (rows.taps - 1 - m);
+    for (let n = 0; n < cols.taps; n++) {
+      const j = cols.firstTap + g.strideW * (cols.taps - 1 - n);
+      const tap = (i * g.kW + j) * g.inC * g.outC;
+      for (let co = 0; co < g.outC; co++) {
+        for (let ci = 0; ci < g.inC; ci++) S[at++] = W[tap + ci * g.outC + co];
+      }
+    }
+  }
+  const y = conv2DKernel()({
+    inputs: { x: dy, filter: sub },
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: {
+      strides: 1,
+      dilations: 1,
+      dataFormat: 'NHWC',
+      pad: [
+        [0, 0],
+        [rows.padBefore, rows.padAfter],
+        [cols.padBefore, cols.padAfter],
+        [0, 0],
+      ],
+    },
+  }) as tf.TensorInfo;
+  backend.disposeData(sub.dataId);
+  return y;
+}
+
+/** Copies a phase's conv output y [batch, yH, yW, inC] into every stride-th pixel of dx. */
+function scatterPhase(
+  g: ConvGeometry,
+  { rows, cols }: Phase,
+  y: Float32Array,
+  yH: number,
+  yW: number,
+  dx: Float32Array,
+): void {
+  const C = g.inC;
+  for (let n = 0; n < g.batch; n++) {
+    for (let q = 0; q < rows.count; q++) {
+      const ih = rows.start + q * g.strideH;
+      let from = ((n * yH + q + rows.crop) * yW + cols.crop) * C;
+      let to = ((n * g.inH + ih) * g.inW + cols.start) * C;
+      const step = g.strideW * C;
+      for (let p = 0; p < cols.count; p++, from += C, to += step) {
+        for (let c = 0; c < C; c++) dx[to + c] = y[from + c];
+      }
+    }
+  }
+}
+
+/** Sizes of one convolution, read the way the forward conv sees it (x -> y). */
+interface ConvGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  /** Patch length: kH * kW * inC. */
+  K: number;
+}
+
+function convGeometry(
+  xShape: number[],
+  filterShape: [number, number, number, number],
+  attrs: Omit<Conv2DBackpropFilterAttrs, 'filterShape'>,
+  kernel: string,
+): ConvGeometry {
+  if (attrs.dataFormat !== undefined && attrs.dataFormat !== 'NHWC') {
+    throw new Error(`${kernel} on wasm: dataFormat ${attrs.dataFormat} is not supported, use NHWC`);
+  }
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  return {
+    batch: info.batchSize,
+    inH: info.inHeight,
+    inW: info.inWidth,
+    inC: info.inChannels,
+    outH: info.outHeight,
+    outW: info.outWidth,
+    outC: info.outChannels,
+    kH: info.filterHeight,
+    kW: info.filterWidth,
+    strideH: info.strideHeight,
+    strideW: info.strideWidth,
+    padTop: info.padInfo.top,
+    padLeft: info.padInfo.left,
+    K: info.filterHeight * info.filterWidth * info.inChannels,
+  };
+}
+
+/**
+ * colT[k, r] = x[n, oh * sH - padTop + i, ow * sW - padLeft + j, c] (0 outside the image),
+ * with k = (i * kW + j) * inC + c and r = (n * outH + oh) * outW + ow.
+ */
+function fillPatchesTransposed(
+  g: ConvGeometry,
+  x: Float32Array,
+  colT: Float32Array,
+  images: number,
+): void {
+  const rows = images * g.outH * g.outW;
+  const rowStride = g.inW * g.inC;
+  const imageStride = g.inH * rowStride;
+  for (let i = 0; i < g.kH; i++) {
+    for (let j = 0; j < g.kW; j++) {
+      for (let c = 0; c < g.inC; c++) {
+        let r = ((i * g.kW + j) * g.inC + c) * rows;
+        for (let n = 0; n < images; n++) {
+          for (let oh = 0; oh < g.outH; oh++) {
+            const ih = oh * g.strideH - g.padTop + i;
+            if (ih < 0 || ih >= g.inH) {
+              colT.fill(0, r, r + g.outW);
+              r += g.outW;
+              continue;
+            }
+            const base = n * imageStride + ih * rowStride + c;
+            for (let ow = 0; ow < g.outW; ow++) {
+              const iw = ow * g.strideW - g.padLeft + j;
+              colT[r++] = iw >= 0 && iw < g.inW ? x[base + iw * g.inC] : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/** a [1, m, k] times b [1, k, n] through the wasm BatchMatMul kernel (XNNPACK for batch 1). */
+function matMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
+  return batchMatMulKernel()({
+    inputs: { a, b },
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: { transposeA: false, transposeB: false },
+  }) as tf.TensorInfo;
+}
+
+function batchMatMulKernel(): tf.KernelFunc {
+  return wasmKernel('BatchMatMul');
+}
+
+function conv2DKernel(): tf.KernelFunc {
+  return wasmKernel('Conv2D');
+}
+
+function wasmKernel(name: string): tf.KernelFunc {
+  const config = tf.getKernel(name, 'wasm');
+  if (config === undefined) throw new Error(`the wasm backend has no ${name} kernel`);
+  return config.kernelFunc;
+}
+
+/** A Float32Array over `length` floats of a tensor on the wasm heap, from float `offset`. */
+function view(
+  backend: WasmBackend,
+  heap: Float32Array,
+  tensor: tf.TensorInfo,
+  offset: number,
+  length: number,
+): Float32Array {
+  const data = backend.dataIdMap.get(tensor.dataId);
+  if (data === undefined) throw new Error('wasm kernels: tensor data is not on the wasm backend');
+  const start = data.memoryOffset / 4 + offset;
+  return heap.subarray(start, start + length);
+}
+
+const WASM_KERNELS: tf.KernelConfig[] = [
+  { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter },
+  { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput },
+];
