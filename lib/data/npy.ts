@@ -56,7 +56,9 @@ export function parseNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
         `bytes, file has ${available}`,
     );
   }
-  const raw = bytes.slice(dataStart, dataStart + needed); // aligned copy
+  // A copy on its own ArrayBuffer, so typed views over it are aligned.
+  const raw = new Uint8Array(needed);
+  raw.set(bytes.subarray(dataStart, dataStart + needed));
   const data = toFloat64(raw, dtype, count, name);
   return { dtype, shape, data: fortranOrder ? fromFortran(data, shape) : data };
 }

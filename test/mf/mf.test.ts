@@ -1,0 +1,283 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Entries, SeededRandom, SparseMatrix } from '../../lib/sparse';
+import {
+  Factors,
+  alsSweep,
+  initFactors,
+  loadModel,
+  mfLoss,
+  randomFactors,
+  recommend,
+  runWithEarlyStopping,
+  saveModel,
+  starErrors,
+  trainFactorization,
+} from '../../lib/mf';
+
+/** A full users x items matrix of rank `rank` with integer-ish entries. */
+function lowRank(users: number, items: number, rank: number, seed = 1): SparseMatrix {
+  const random = new SeededRandom(seed);
+  const U = Array.from({ length: users * rank }, () => random.next() * 2 - 1);
+  const V = Array.from({ length: items * rank }, () => random.next() * 2 - 1);
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let u = 0; u < users; u++) {
+    for (let i = 0; i < items; i++) {
+      let s = 0;
+      for (let f = 0; f < rank; f++) s += U[u * rank + f] * V[i * rank + f];
+      rows.push(u);
+      cols.push(i);
+      values.push(s);
+    }
+  }
+  return SparseMatrix.fromEntries(
+    { rows: Int32Array.from(rows), cols: Int32Array.from(cols), values: Float64Array.from(values) },
+    users,
+    items,
+  );
+}
+
+const noEntries: Entries = {
+  rows: new Int32Array(0),
+  cols: new Int32Array(0),
+  values: new Float64Array(0),
+};
+
+test('mfLoss adds the squared errors and lambda times the squared norms', () => {
+  const m = SparseMatrix.fromEntries(
+    { rows: Int32Array.of(0, 1), cols: Int32Array.of(0, 0), values: Float64Array.of(3, 1) },
+    2,
+    1,
+  );
+  const factors: Factors = {
+    k: 1,
+    nUsers: 2,
+    nItems: 1,
+    Q: Float64Array.of(1, 2),
+    P: Float64Array.of(2),
+  };
+  // errors: 3 - 2 = 1, 1 - 4 = -3; norms: 1 + 4 + 4 = 9
+  assert.equal(mfLoss(m, factors, 0.5), 1 + 9 + 0.5 * 9);
+});
+
+test('alsSweep recovers an exact rank-2 matrix', () => {
+  const m = lowRank(12, 9, 2);
+  const factors = randomFactors(12, 9, 2, 5);
+  for (let s = 0; s < 60; s++) alsSweep(m, factors, 1e-10);
+  assert.ok(mfLoss(m, factors, 0) < 1e-8, `loss ${mfLoss(m, factors, 0)}`);
+});
+
+test('alsSweep gives the same answer with fewer ratings than factors (dual form)', () => {
+  // k = 6 > 5 ratings per user: each user's row is solved in the n x n form. At the ridge
+  // minimum the gradient vanishes: P_u (r_u - P_u^T q_u) = lambda q_u.
+  const m = lowRank(4, 5, 2);
+  const factors = randomFactors(4, 5, 6, 2);
+  alsSweep(m, factors, 0.1);
+  const { k, Q, P } = factors;
+  for (let u = 0; u < 4; u++) {
+    for (let f = 0; f < k; f++) {
+      let g = 0;
+      for (let i = 0; i < 5; i++) {
+        let pred = 0;
+        for (let h = 0; h < k; h++) pred += Q[u * k + h] * P[i * k + h];
+        g += P[i * k + f] * ((m.get(u, i) ?? 0) - pred);
+      }
+      assert.ok(Math.abs(g - 0.1 * Q[u * k + f]) < 1e-9, `user ${u} factor ${f}: ${g}`);
+    }
+  }
+});
+
+test('runWithEarlyStopping stops after patience evaluations without improvement', () => {
+  const validation = [9, 7, 5, 6, 5.5, 5, 4.9, 8];
+  let kept = -1;
+  let current = 0;
+  const result = runWithEarlyStopping(
+    {
+      step: (it) => (current = it),
+      evaluate: () => ({ train: 1, validation: validation[current / 2 - 1] }),
+      keepBest: () => (kept = current),
+    },
+    { maxSteps: 100, patience: 3, evalEvery: 2, log: false },
+  );
+  // Evaluations at steps 2, 4, 6 (best 5), 8, 10, 12: three without improvement.
+  assert.equal(result.steps, 12);
+  assert.equal(result.convergedAfter, 12 - 3 * 2);
+  assert.equal(result.bestStep, 6);
+  assert.equal(kept, 6);
+  assert.deepEqual(
+    result.history.map((p) => p.step),
+    [2, 4, 6, 8, 10, 12],
+  );
+});
+
+test('runWithEarlyStopping resets patience on improvement and returns -1 at maxSteps', () => {
+  const validation = [5, 6, 4, 6, 3, 7];
+  let current = 0;
+  const result = runWithEarlyStopping(
+    {
+      step: (it) => (current = it),
+      evaluate: () => ({ train: 0, validation: validation[current - 1] }),
+      keepBest: () => undefined,
+    },
+    { maxSteps: 6, patience: 2, log: false },
+  );
+  assert.equal(result.convergedAfter, -1);
+  assert.equal(result.bestStep, 5);
+  assert.equal(result.steps, 6);
+});
+
+test('trainFactorization reports progress and keeps the best factors', () => {
+  const m = lowRank(15, 10, 2);
+  const validation = {
+    rows: Int32Array.of(0, 3),
+    cols: Int32Array.of(1, 2),
+    values: Float64Array.of(0.5, -0.2),
+  };
+  const seen: number[] = [];
+  const result = trainFactorization(m, validation, {
+    k: 3,
+    lambda: 1e-3,
+    maxSteps: 8,
+    log: false,
+    onProgress: (p) => seen.push(p.step),
+  });
+  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7, 8].slice(0, seen.length));
+  assert.equal(result.trainLoss.length, seen.length);
+  const best = Math.min(...result.validationLoss);
+  assert.ok(Math.abs(mfLoss(validation, result.factors, 1e-3) - best) < 1e-9);
+});
+
+test('trainFactorization with SGD lowers the training loss', () => {
+  const m = lowRank(30, 20, 2);
+  const result = trainFactorization(m, noEntriesWithOne(m), {
+    optimizer: 'sgd',
+    k: 2,
+    learningRate: 0.05,
+    maxSteps: 30,
+    patience: 30,
+    log: false,
+  });
+  assert.ok(result.trainLoss[result.trainLoss.length - 1] < result.trainLoss[0] / 10);
+});
+
+test('trainFactorization with the same seed gives the same factors', () => {
+  const m = lowRank(20, 10, 2);
+  const options = { optimizer: 'sgd' as const, k: 2, learningRate: 0.02, maxSteps: 5, log: false };
+  const a = trainFactorization(m, noEntriesWithOne(m), options);
+  const b = trainFactorization(m, noEntriesWithOne(m), options);
+  assert.deepEqual(a.factors.Q, b.factors.Q);
+  assert.deepEqual(a.factors.P, b.factors.P);
+});
+
+test('trainFactorization stops a diverging SGD with advice to lower the learning rate', () => {
+  const m = lowRank(20, 10, 2);
+  assert.throws(
+    () =>
+      trainFactorization(m, noEntriesWithOne(m), {
+        optimizer: 'sgd',
+        k: 10,
+        learningRate: 5,
+        maxSteps: 50,
+        log: false,
+      }),
+    /diverged.*lower the learning rate/,
+  );
+});
+
+test('trainFactorization refuses an unknown optimizer and initFactors an unknown init', () => {
+  const m = lowRank(5, 4, 1);
+  assert.throws(
+    () => trainFactorization(m, noEntries, { optimizer: 'adam' as never, log: false }),
+    /unknown optimizer: "adam"; expected one of als, sgd/,
+  );
+  assert.throws(() => initFactors(m, 2, { init: 'zeros' as never }), /unknown init: "zeros"/);
+});
+
+test('initFactors svd reconstructs a low-rank matrix and refuses k too large', () => {
+  const m = lowRank(25, 15, 3);
+  const factors = initFactors(m, 3, { init: 'svd' });
+  assert.ok(mfLoss(m, factors, 0) < 1e-12, `loss ${mfLoss(m, factors, 0)}`);
+  assert.throws(() => initFactors(m, 16, { init: 'svd' }), /k = 16 is larger .*at most 15/);
+});
+
+test('initFactors random is uniform in [0, 1) and repeats with the seed', () => {
+  const m = lowRank(5, 4, 1);
+  const a = initFactors(m, 3, { seed: 9 });
+  const b = initFactors(m, 3, { seed: 9 });
+  assert.deepEqual(a, b);
+  assert.ok([...a.Q, ...a.P].every((x) => x >= 0 && x < 1));
+});
+
+test('starErrors adds the means back and measures RMSE and MAE', () => {
+  const factors: Factors = {
+    k: 1,
+    nUsers: 2,
+    nItems: 1,
+    Q: Float64Array.of(1, 1),
+    P: Float64Array.of(0.5),
+  };
+  const entries = {
+    rows: Int32Array.of(0, 1),
+    cols: Int32Array.of(0, 0),
+    values: Float64Array.of(1.5, 0),
+  };
+  const errors = starErrors(entries, factors, Float64Array.of(3, 4));
+  // predictions 0.5 + mean, values 1.5 + 3 and 0 + 4: errors 1 and -0.5
+  assert.equal(errors.mae, 0.75);
+  assert.equal(errors.rmse, Math.sqrt((1 + 0.25) / 2));
+});
+
+test('recommend leaves out rated items and orders by predicted stars', () => {
+  const m = SparseMatrix.fromEntries(
+    { rows: Int32Array.of(0, 1), cols: Int32Array.of(2, 0), values: Float64Array.of(1, 1) },
+    2,
+    4,
+    {
+      rowIds: Float64Array.of(10, 20),
+      colIds: Float64Array.of(7, 8, 9, 11),
+      colNames: ['a', 'b', 'c', 'd'],
+    },
+  );
+  const factors: Factors = {
+    k: 1,
+    nUsers: 2,
+    nItems: 4,
+    Q: Float64Array.of(1, 1),
+    P: Float64Array.of(0.1, 0.9, 2, 0.5),
+  };
+  const top = recommend(factors, m, Float64Array.of(3, 3), 0, 2);
+  assert.deepEqual(
+    top.map((r) => [r.itemId, r.title, r.stars]),
+    [
+      [8, 'b', 3.9],
+      [11, 'd', 3.5],
+    ],
+  );
+});
+
+test('saveModel then loadModel gives back the same model', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-mf-')), 'model.json');
+  const model = {
+    factors: randomFactors(3, 2, 2, 1),
+    means: Float64Array.of(1, 2, 3),
+    userIds: Float64Array.of(5, 6, 7),
+    itemIds: Float64Array.of(8, 9),
+    titles: ['x', undefined],
+  };
+  saveModel(file, model);
+  assert.deepEqual(loadModel(file), model);
+});
+
+/** One known entry held out as the validation set (its value kept in the matrix). */
+function noEntriesWithOne(m: SparseMatrix): Entries {
+  return {
+    rows: Int32Array.of(0),
+    cols: Int32Array.of(0),
+    values: Float64Array.of(m.get(0, 0) ?? 0),
+  };
+}
