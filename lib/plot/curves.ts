@@ -67,6 +67,8 @@ export interface CompareCurvesOptions {
   width?: number;
   /** Height of each panel in pixels. Default 300. */
   height?: number;
+  /** Label of the x axes. Default `step`. */
+  xLabel?: string;
 }
 
 /** One line per loss name against the step, with a legend when there is more than one line. */
@@ -166,6 +168,7 @@ export function compareCurvesFigure(
       logY: options.logY,
       width: options.width ?? 400,
       height: options.height ?? 300,
+      xLabel: options.xLabel,
       yDomain: domain,
     }),
   );

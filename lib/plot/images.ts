@@ -44,7 +44,7 @@ export interface ThumbnailScatterOptions {
   classNames?: string[];
   /** Side of each thumbnail in screen pixels. Default 24. */
   thumbnailSize?: number;
-  /** Width of the plot in pixels. Default 640. */
+  /** Width of the plot in pixels. Default 640, or wider when the legend needs it. */
   width?: number;
   /** Height of the plot in pixels. Default 640. */
   height?: number;
@@ -256,7 +256,7 @@ export function thumbnailScatterFigure(
   return plotFigure({
     title: options.title,
     legend: legend.length > 0 ? legend : undefined,
-    width: options.width ?? 640,
+    width: options.width ?? Math.max(640, legendWidth(legend)),
     height: options.height ?? 640,
     inset: size / 2 + FRAME + 2,
     x: { label: options.xLabel ?? 'dimension 1' },
@@ -279,6 +279,11 @@ function chunk(type: string, data: Buffer): Buffer {
   data.copy(out, 8);
   out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
   return out;
+}
+
+/** The width figure.ts's one-row swatch legend takes (6.5 px a character, as it estimates). */
+function legendWidth(legend: LegendEntry[]): number {
+  return Math.ceil(8 + legend.reduce((sum, { label }) => sum + 30 + label.length * CHAR_WIDTH, 0));
 }
 
 /** The whole-pixel factor that makes an image about twice as large as it is drawn, at most 8. */

@@ -162,3 +162,19 @@ test('thumbnailScatterFigure rejects mismatched coordinates, labels and non-fini
     /coordinates of image 1 are not finite: NaN, 1/,
   );
 });
+
+test('thumbnailScatterFigure widens by default so that ten class names fit the legend', () => {
+  const names = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat'];
+  const more = [...names, 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+  const images = more.map(() => square(1));
+  const coordinates = Float64Array.from(more.flatMap((_, i) => [i, i]));
+  const labels = more.map((_, i) => i);
+  const figure = thumbnailScatterFigure(coordinates, images, { labels, classNames: more });
+  assert.ok(figure.width > 700, `width ${figure.width}`);
+  const narrow = thumbnailScatterFigure(coordinates, images, {
+    labels,
+    classNames: more,
+    width: 500,
+  });
+  assert.equal(narrow.width, 500);
+});
