@@ -87,10 +87,15 @@ export function lossCurveFigure(history: Progress[], options: LossCurveOptions =
     }
   }
 
+  const steps = history.map((p) => p.step);
+  const span = Math.max(...steps) - Math.min(...steps);
+
   // 2. Lines, and dots when there are few steps (a single step has no line to see).
   const Plot = plotModule();
   const colors = names.map((_, i) => CLASS_COLORS[i % CLASS_COLORS.length]);
-  const marks: PlotTypes.Markish[] = [Plot.line(rows, { x: 'step', y: 'value', stroke: 'name' })];
+  const marks: PlotTypes.Markish[] = [
+    Plot.line(rows, { x: 'step', y: 'value', stroke: 'name', z: 'name' }),
+  ];
   if (history.length <= 20)
     marks.push(Plot.dot(rows, { x: 'step', y: 'value', fill: 'name', r: 2.5 }));
   return plotFigure({
@@ -100,7 +105,8 @@ export function lossCurveFigure(history: Progress[], options: LossCurveOptions =
     height: options.height ?? 320,
     marginLeft: 60,
     grid: true,
-    x: { label: options.xLabel ?? 'step' },
+    // Steps are whole numbers: over a short span, ask for one tick a step, not 1.5.
+    x: { label: options.xLabel ?? 'step', ticks: span < 10 ? Math.max(1, span) : undefined },
     y: {
       label: options.yLabel ?? (names.length === 1 ? names[0] : 'loss'),
       type: logY ? 'log' : 'linear',

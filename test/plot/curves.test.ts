@@ -1,4 +1,4 @@
-import { test, mock } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { figureToPng } from '../../lib/plot/display';
 import { compareCurvesFigure, liveProgress, lossCurveFigure } from '../../lib/plot/curves';
@@ -125,5 +125,3 @@ test('liveProgress rejects an `every` that is not a positive integer', () => {
     /every must be a positive integer, got 0/,
   );
 });
-
-void mock;
