@@ -86,9 +86,8 @@ export function lossCurveFigure(history: Progress[], options: LossCurveOptions =
       rows.push({ step: progress.step, name, value: shown });
     }
   }
-
-  const steps = history.map((p) => p.step);
-  const span = Math.max(...steps) - Math.min(...steps);
+  const first = history.reduce((m, p) => Math.min(m, p.step), Infinity);
+  const span = history.reduce((m, p) => Math.max(m, p.step), -Infinity) - first;
 
   // 2. Lines, and dots when there are few steps (a single step has no line to see).
   const Plot = plotModule();
@@ -96,8 +95,9 @@ export function lossCurveFigure(history: Progress[], options: LossCurveOptions =
   const marks: PlotTypes.Markish[] = [
     Plot.line(rows, { x: 'step', y: 'value', stroke: 'name', z: 'name' }),
   ];
-  if (history.length <= 20)
+  if (history.length <= 20) {
     marks.push(Plot.dot(rows, { x: 'step', y: 'value', fill: 'name', r: 2.5 }));
+  }
   return plotFigure({
     title: options.title,
     legend: names.length > 1 ? names.map((label, i) => ({ label, color: colors[i] })) : undefined,
@@ -165,7 +165,9 @@ export function compareCurvesFigure(
         .map((p) => p.losses[s.loss])
         .filter((v) => Number.isFinite(v) && (!options.logY || v > 0)),
     );
-    if (values.length > 0) domain = [Math.min(...values), Math.max(...values)];
+    if (values.length > 0) {
+      domain = [values.reduce((m, v) => Math.min(m, v)), values.reduce((m, v) => Math.max(m, v))];
+    }
   }
   const panels = series.map((s) =>
     lossCurveFigure(s.history, {
