@@ -22,7 +22,7 @@ function cells(file: string): { execution_count?: number | null; outputs?: Outpu
 test('executeNotebook(plot.ipynb) runs in tslab and keeps SVG and PNG in one bundle', async () => {
   const output = path.join(scratch, 'plot.ipynb');
   const progress: string[] = [];
-  await executeNotebook(path.join(fixtures, 'plot.ipynb'), output, {
+  await executeNotebook(path.join(fixtures, 'good', 'plot.ipynb'), output, {
     onProgress: (line) => progress.push(line),
   });
   assert.deepEqual(
@@ -37,13 +37,13 @@ test('executeNotebook(plot.ipynb) runs in tslab and keeps SVG and PNG in one bun
   const text = outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
   assert.match(text, /^129$/m, 'console.log output is kept');
   // The source notebook is not touched.
-  assert.ok(cells(path.join(fixtures, 'plot.ipynb')).every((c) => (c.outputs ?? []).length === 0));
+  assert.ok(cells(path.join(fixtures, 'good', 'plot.ipynb')).every((c) => (c.outputs ?? []).length === 0));
 });
 
 test('executeNotebook(failing.ipynb) names the cell and error and keeps the partial copy', async () => {
   const output = path.join(scratch, 'failing.ipynb');
   await assert.rejects(
-    executeNotebook(path.join(fixtures, 'failing.ipynb'), output, { onProgress: quiet }),
+    executeNotebook(path.join(fixtures, 'bad', 'failing.ipynb'), output, { onProgress: quiet }),
     (error: unknown) => {
       assert.ok(error instanceof NotebookError);
       assert.equal(error.cell, 3);
@@ -63,7 +63,7 @@ test('executeNotebook(failing.ipynb) names the cell and error and keeps the part
 test('executeNotebook with an unregistered kernel says so and writes nothing', async () => {
   const output = path.join(scratch, 'no-kernel.ipynb');
   await assert.rejects(
-    executeNotebook(path.join(fixtures, 'plot.ipynb'), output, {
+    executeNotebook(path.join(fixtures, 'good', 'plot.ipynb'), output, {
       kernel: 'latentlab-no-such-kernel',
       onProgress: quiet,
     }),
@@ -76,7 +76,7 @@ test('executeNotebook with an unregistered kernel says so and writes nothing', a
 
 test('executeNotebook without Jupyter on PATH says how to install it', async () => {
   await assert.rejects(
-    executeNotebook(path.join(fixtures, 'plot.ipynb'), path.join(scratch, 'x.ipynb'), {
+    executeNotebook(path.join(fixtures, 'good', 'plot.ipynb'), path.join(scratch, 'x.ipynb'), {
       env: { ...process.env, PATH: scratch },
       onProgress: quiet,
     }),

@@ -11,7 +11,7 @@ import { findOnPath, SetupError } from '../../lib/notebook/jupyter';
 const fixtures = path.join(__dirname, '..', 'fixtures');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-export-'));
 const executed = path.join(scratch, 'plot.ipynb');
-const ready = executeNotebook(path.join(fixtures, 'plot.ipynb'), executed, {
+const ready = executeNotebook(path.join(fixtures, 'good', 'plot.ipynb'), executed, {
   onProgress: () => {},
 });
 

@@ -1,0 +1,171 @@
+/**
+ * The submission command (`npm start -- [options] [other.pdf ...]`): runs every notebook in
+ * notebooks/ top to bottom in a fresh tslab kernel, exports each to PDF through LaTeX and
+ * joins those PDFs with the student's other PDFs into one file.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { dataDir, projectRoot } from '../env';
+import { downloadDatasets, missingDatasets } from '../data/download';
+import { checkPdfs, concatenatePdfs } from '../notebook/concat';
+import { executeNotebook, NotebookError } from '../notebook/execute';
+import { exportPdf } from '../notebook/export';
+import { checkLatexTools, jupyterPython, SetupError } from '../notebook/jupyter';
+import { assertOverwritable } from '../notebook/ownership';
+
+const USAGE = `Usage: npm start -- [options] [other.pdf ...]
+
+Runs every notebook in notebooks/ from top to bottom in a fresh tslab kernel, exports each
+to PDF and joins them, followed by the other PDFs named (in the order given), into one file.
+
+Options:
+  --name "Student Name"  printed under each notebook's title and in every page header
+  --output PATH          the joined PDF (default out/submission.pdf); an existing file is
+                         replaced only if this command wrote it
+  --notebooks DIR        the notebooks to run (default notebooks/)
+  --out-dir DIR          executed notebooks and their PDFs (default out/)
+  --in-place             also save the executed notebooks over the ones in notebooks/
+  --timeout SECONDS      the longest one cell may run (default 3600)
+  --download             download missing data sets (Fashion-MNIST, MovieLens) first
+  --help                 this text
+
+The notebooks in notebooks/ are not changed unless --in-place is given. LATENTLAB_QUICK=1 runs with small
+parameters; LATENTLAB_DATA names the data folder.`;
+
+/** What the command was asked to do, checked. */
+export interface SubmitRequest {
+  name?: string;
+  output: string;
+  notebooks: string;
+  outDir: string;
+  extras: string[];
+  inPlace: boolean;
+  timeout: number;
+  download: boolean;
+}
+
+class UsageError extends Error {}
+
+/** Runs the whole submission; returns the joined PDF's path and page count. */
+export async function submit(request: SubmitRequest): Promise<{ path: string; pages: number }> {
+  // 1. Everything that can be wrong is checked before the long run starts.
+  const notebooks = listNotebooks(request.notebooks);
+  await checkPdfs(request.extras);
+  await assertOverwritable(request.output);
+  jupyterPython();
+  checkLatexTools();
+  await ensureData(request.download);
+  const executed = notebooks.map((nb) => path.join(request.outDir, path.basename(nb)));
+  const pdfs = executed.map((nb) => nb.replace(/\.ipynb$/, '.pdf'));
+  for (const file of [...executed, ...pdfs]) await assertOverwritable(file);
+  fs.mkdirSync(request.outDir, { recursive: true });
+
+  // 2. Execute and export, one notebook at a time.
+  for (const [i, notebook] of notebooks.entries()) {
+    console.log(`running ${shown(notebook)}`);
+    await executeNotebook(notebook, executed[i], { timeout: request.timeout });
+    if (request.inPlace) fs.copyFileSync(executed[i], notebook);
+    console.log(`exporting ${shown(pdfs[i])}`);
+    await exportPdf(executed[i], pdfs[i], { author: request.name });
+  }
+
+  // 3. One file, notebooks first, then the other PDFs in the order given.
+  const pages = await concatenatePdfs([...pdfs, ...request.extras], request.output, {
+    author: request.name,
+  });
+  return { path: request.output, pages };
+}
+
+/** Reads the command line; throws UsageError on anything it does not understand. */
+export function parseRequest(argv: string[]): SubmitRequest | 'help' {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        name: { type: 'string' },
+        output: { type: 'string' },
+        notebooks: { type: 'string' },
+        'out-dir': { type: 'string' },
+        'in-place': { type: 'boolean', default: false },
+        timeout: { type: 'string' },
+        download: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const timeout = values.timeout === undefined ? 3600 : Number(values.timeout);
+  if (!(timeout > 0)) throw new UsageError(`invalid --timeout: ${values.timeout} (seconds > 0)`);
+  const root = projectRoot();
+  return {
+    name: values.name?.trim() || undefined,
+    output: path.resolve(values.output ?? path.join(root, 'out', 'submission.pdf')),
+    notebooks: path.resolve(values.notebooks ?? path.join(root, 'notebooks')),
+    outDir: path.resolve(values['out-dir'] ?? path.join(root, 'out')),
+    extras: positionals.map((file) => path.resolve(file)),
+    inPlace: values['in-place'],
+    timeout,
+    download: values.download,
+  };
+}
+
+function listNotebooks(dir: string): string[] {
+  if (!fs.existsSync(dir)) throw new Error(`notebook folder not found: ${dir}`);
+  const names = fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.ipynb') && !name.startsWith('.'))
+    .sort();
+  if (names.length === 0) throw new Error(`no notebooks (*.ipynb) in ${dir}`);
+  return names.map((name) => path.join(dir, name));
+}
+
+/** A path relative to the working folder when it lies inside it, else absolute. */
+function shown(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') ? file : relative;
+}
+
+async function ensureData(download: boolean): Promise<void> {
+  const dir = dataDir();
+  const missing = missingDatasets(dir);
+  if (missing.length === 0) return;
+  if (download) {
+    await downloadDatasets(dir);
+    return;
+  }
+  const where = fs.existsSync(dir) ? `missing in ${dir}` : `data folder not found: ${dir}`;
+  throw new SetupError(
+    `data: ${missing.join(' and ')} ${fs.existsSync(dir) ? where : `(${where})`}. ` +
+      'Run "npm run setup" to link the data sets, set LATENTLAB_DATA to the folder that ' +
+      'holds them, or add --download to fetch them from their official hosts.',
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    const request = parseRequest(argv);
+    if (request === 'help') {
+      console.log(USAGE);
+      return 0;
+    }
+    const result = await submit(request);
+    console.log(`wrote ${result.path} (${result.pages} pages)`);
+    return 0;
+  } catch (error) {
+    const message = (error as Error).message ?? String(error);
+    if (error instanceof UsageError) console.error(`submit: ${message}\n\n${USAGE}`);
+    else if (error instanceof NotebookError) console.error(`submit stopped: ${message}`);
+    else console.error(`submit failed: ${message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+}
