@@ -3,17 +3,17 @@
  *
  * @tensorflow/tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` (so no conv layer can
  * train) and its `Conv2DBackpropInput` (the gradient of a conv, and the forward pass of a
- * transposed conv) is a plain loop. Both are written here as one large matrix product run by
- * the backend's own XNNPACK matmul (its `BatchMatMul` with a batch of 1 and no transposes),
- * with the rearranging around it done in JavaScript directly on the wasm heap:
+ * transposed conv) is a plain loop. Both are rewritten here as forward convolutions run by
+ * the backend's own XNNPACK `Conv2D`, with small rearrangements around them:
  *
- * - filter gradient: `dW[k, co] = sum_r colT[k, r] dy[r, co]`, where `colT` holds the
- *   input patches (k = kernel row, column and input channel; r = image, output row, column);
- * - input gradient: `dcol[r, k] = sum_co dy[r, co] W[k, co]`, then every patch in `dcol` is
- *   added back onto the image it came from (col2im).
+ * - filter gradient: a conv of x with channels and images swapped, using dy (images as its
+ *   input channels) as the filter, dilated by the stride;
+ * - input gradient: for each output phase (row and column modulo the stride) a stride-1 conv
+ *   of dy with the filter taps that reach that phase, flipped and transposed; the phases are
+ *   then interleaved. With stride 1 that is a single conv and no copy.
  *
  * Only channels-last (NHWC), dilation 1; any stride and padding tfjs passes ('valid', 'same',
- * explicit numbers). Batches are cut into chunks so a patch matrix stays below ~32 MB.
+ * explicit numbers). They run on one thread: the wasm backend has no threads in Node.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -50,9 +50,6 @@ interface Conv2DBackpropInputAttrs extends Omit<Conv2DBackpropFilterAttrs, 'filt
   inputShape: [number, number, number, number];
 }
 
-/** Largest patch matrix built at once, in floats (32 MB). */
-const MAX_PATCH_FLOATS = 8 * 1024 * 1024;
-
 let registered = false;
 
 function conv2DBackpropFilter(args: {
@@ -63,37 +60,60 @@ function conv2DBackpropFilter(args: {
   const backend = args.backend as WasmBackend;
   const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as Conv2DBackpropFilterAttrs;
-  const conv = convGeometry(x.shape, attrs.filterShape, attrs, 'Conv2DBackpropFilter');
-  const { batch, inH, inW, inC, outH, outW, outC, K } = conv;
-  const rowsPerImage = outH * outW;
-  const imagesPerChunk = Math.max(1, Math.floor(MAX_PATCH_FLOATS / (rowsPerImage * K)));
+  const g = convGeometry(x.shape, attrs.filterShape, attrs, 'Conv2DBackpropFilter');
 
+  // 1. x^T [inC, inH, inW, batch] and dy^T [outH, outW, batch, outC].
+  const xT = transpose(backend, x, [3, 1, 2, 0]);
+  const dyT = transpose(backend, dy, [1, 2, 0, 3]);
+
+  // 2. dW[i, j, c, co] = sum over n, oh, ow of x[n, oh s + i - pad, ow s + j - pad, c]
+  //    dy[n, oh, ow, co]: a conv of x^T (images as channels) with dy^T as the filter,
+  //    dilated by the stride, giving [inC, kH', kW', outC] with kH' >= kH, kW' >= kW.
+  const padAfterH = g.kH - g.inH - g.padTop + g.strideH * (g.outH - 1);
+  const padAfterW = g.kW - g.inW - g.padLeft + g.strideW * (g.outW - 1);
+  const y = conv2DKernel()({
+    inputs: { x: xT, filter: dyT },
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: {
+      strides: 1,
+      dilations: [g.strideH, g.strideW],
+      dataFormat: 'NHWC',
+      pad: [
+        [0, 0],
+        [g.padTop, Math.max(0, padAfterH)],
+        [g.padLeft, Math.max(0, padAfterW)],
+        [0, 0],
+      ],
+    },
+  }) as tf.TensorInfo;
+  backend.disposeData(xT.dataId);
+  backend.disposeData(dyT.dataId);
+
+  // 3. dW [kH, kW, inC, outC], dropping the extra rows and columns.
   const dW = backend.makeOutput(attrs.filterShape, 'float32');
-  for (let first = 0; first < batch; first += imagesPerChunk) {
-    const images = Math.min(imagesPerChunk, batch - first);
-    const rows = images * rowsPerImage;
-
-    // 1. colT [K, rows] of input patches, and this chunk's dy [rows, outC].
-    const colT = backend.makeOutput([1, K, rows], 'float32');
-    const dyChunk = backend.makeOutput([1, rows, outC], 'float32');
-    const heap = backend.wasm.HEAPF32;
-    const xs = view(backend, heap, x, first * inH * inW * inC, images * inH * inW * inC);
-    fillPatchesTransposed(conv, xs, view(backend, heap, colT, 0, K * rows), images);
-    const dys = view(backend, heap, dy, first * rowsPerImage * outC, rows * outC);
-    view(backend, heap, dyChunk, 0, rows * outC).set(dys);
-
-    // 2. dW (+)= colT dy, on XNNPACK.
-    const part = matMul(backend, colT, dyChunk);
-    backend.disposeData(colT.dataId);
-    backend.disposeData(dyChunk.dataId);
-    const partHeap = backend.wasm.HEAPF32;
-    const partValues = view(backend, partHeap, part, 0, K * outC);
-    const dWValues = view(backend, partHeap, dW, 0, K * outC);
-    if (first === 0) dWValues.set(partValues);
-    else for (let i = 0; i < partValues.length; i++) dWValues[i] += partValues[i];
-    backend.disposeData(part.dataId);
+  const heap = backend.wasm.HEAPF32;
+  const [, yH, yW] = y.shape;
+  const ys = view(backend, heap, y, 0, g.inC * yH * yW * g.outC);
+  const out = view(backend, heap, dW, 0, g.K * g.outC);
+  let at = 0;
+  for (let i = 0; i < g.kH; i++) {
+    for (let j = 0; j < g.kW; j++) {
+      for (let c = 0; c < g.inC; c++) {
+        const from = ((c * yH + i) * yW + j) * g.outC;
+        for (let co = 0; co < g.outC; co++) out[at++] = ys[from + co];
+      }
+    }
   }
+  backend.disposeData(y.dataId);
   return dW;
+}
+
+function transpose(backend: WasmBackend, x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
+  return wasmKernel('Transpose')({
+    inputs: { x },
+    backend: backend as unknown as tf.KernelBackend,
+    attrs: { perm },
+  }) as tf.TensorInfo;
 }
 
 function conv2DBackpropInput(args: {
@@ -310,56 +330,6 @@ function convGeometry(
     padLeft: info.padInfo.left,
     K: info.filterHeight * info.filterWidth * info.inChannels,
   };
-}
-
-/**
- * colT[k, r] = x[n, oh * sH - padTop + i, ow * sW - padLeft + j, c] (0 outside the image),
- * with k = (i * kW + j) * inC + c and r = (n * outH + oh) * outW + ow.
- */
-function fillPatchesTransposed(
-  g: ConvGeometry,
-  x: Float32Array,
-  colT: Float32Array,
-  images: number,
-): void {
-  const rows = images * g.outH * g.outW;
-  const rowStride = g.inW * g.inC;
-  const imageStride = g.inH * rowStride;
-  for (let i = 0; i < g.kH; i++) {
-    for (let j = 0; j < g.kW; j++) {
-      for (let c = 0; c < g.inC; c++) {
-        let r = ((i * g.kW + j) * g.inC + c) * rows;
-        for (let n = 0; n < images; n++) {
-          for (let oh = 0; oh < g.outH; oh++) {
-            const ih = oh * g.strideH - g.padTop + i;
-            if (ih < 0 || ih >= g.inH) {
-              colT.fill(0, r, r + g.outW);
-              r += g.outW;
-              continue;
-            }
-            const base = n * imageStride + ih * rowStride + c;
-            for (let ow = 0; ow < g.outW; ow++) {
-              const iw = ow * g.strideW - g.padLeft + j;
-              colT[r++] = iw >= 0 && iw < g.inW ? x[base + iw * g.inC] : 0;
-            }
-          }
-        }
-      }
-    }
-  }
-}
-
-/** a [1, m, k] times b [1, k, n] through the wasm BatchMatMul kernel (XNNPACK for batch 1). */
-function matMul(backend: WasmBackend, a: tf.TensorInfo, b: tf.TensorInfo): tf.TensorInfo {
-  return batchMatMulKernel()({
-    inputs: { a, b },
-    backend: backend as unknown as tf.KernelBackend,
-    attrs: { transposeA: false, transposeB: false },
-  }) as tf.TensorInfo;
-}
-
-function batchMatMulKernel(): tf.KernelFunc {
-  return wasmKernel('BatchMatMul');
 }
 
 function conv2DKernel(): tf.KernelFunc {
