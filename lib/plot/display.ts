@@ -4,6 +4,7 @@
  * needs Inkscape for SVG) and a plain-text caption.
  */
 import * as path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
 import type { Figure } from './figure';
 
 /** What tslab's kernel sends for one display_data message. */
@@ -16,8 +17,9 @@ type WriteDisplayData = (message: DisplayMessage, update: boolean) => void;
 
 /** Renders a figure to PNG bytes at `scale` times its CSS size (default 2, for print). */
 export function figureToPng(figure: Figure, scale = 2): Uint8Array {
-  const { Resvg } = require('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
-  const resvg = new Resvg(figure.svg, {
+  // resvg ignores CSS `image-rendering: pixelated` but keeps the SVG 1.1 keyword's pixels.
+  const svg = figure.svg.replace(/image-rendering:\s*pixelated/g, 'image-rendering: optimizeSpeed');
+  const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
@@ -81,6 +83,8 @@ function kernelDisplayWriter(): WriteDisplayData | undefined {
   candidates.push('tslab/dist/jupyter');
   for (const candidate of candidates) {
     try {
+      // The kernel's own copy is only known at run time, so this require stays dynamic.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const jupyter = require(candidate) as { lastWriteDisplayData?: WriteDisplayData };
       if (typeof jupyter.lastWriteDisplayData === 'function') return jupyter.lastWriteDisplayData;
     } catch {

@@ -2,7 +2,8 @@
  * Observable Plot rendered in Node to one standalone SVG: namespaces set, no `currentColor`
  * left, the title and a swatch legend drawn inside the SVG instead of in an HTML <figure>.
  */
-import type * as PlotTypes from '@observablehq/plot';
+// Plot is ESM-only; Node 20.19+ can require() it (package.json "engines").
+import * as Plot from '@observablehq/plot';
 import { JSDOM } from 'jsdom';
 
 /** A standalone SVG picture with its size in CSS pixels. */
@@ -19,7 +20,7 @@ export interface LegendEntry {
 }
 
 /** Plot options plus the parts we draw ourselves. */
-export interface FigureOptions extends Omit<PlotTypes.PlotOptions, 'title' | 'document'> {
+export interface FigureOptions extends Omit<Plot.PlotOptions, 'title' | 'document'> {
   /** Bold title above the plot. Default none. */
   title?: string;
   /** Colour swatches with labels between the title and the plot. Default none. */
@@ -34,16 +35,15 @@ const LEGEND_HEIGHT = 20;
 
 let sharedDocument: Document | undefined;
 
-/** The loaded Plot module; kept lazy so that importing lib does not load jsdom and Plot. */
-export function plotModule(): typeof PlotTypes {
-  // Plot is ESM-only; Node 20.19+ can require() it (see package.json "engines").
-  return require('@observablehq/plot') as typeof PlotTypes;
+/** The Observable Plot module, for building marks in a notebook without importing it. */
+export function plotModule(): typeof Plot {
+  return Plot;
 }
 
 /** Renders Plot options to a standalone SVG figure. */
 export function plotFigure(options: FigureOptions): Figure {
   const { title, legend, ...plotOptions } = options;
-  const element = plotModule().plot({
+  const element = Plot.plot({
     ...plotOptions,
     document: documentForPlot(),
     style: { color: 'black', background: 'white', fontFamily: FONT_FAMILY },
@@ -101,9 +101,9 @@ export function svgOpen(width: number, height: number): string {
 
 /** Adds a title and a legend above a figure, growing it downwards. */
 function decorate(figure: Figure, title?: string, legend?: LegendEntry[]): Figure {
-  const top = (title ? TITLE_HEIGHT : 0) + (legend && legend.length > 0 ? LEGEND_HEIGHT : 0);
-  if (top === 0) return figure;
   const width = figure.width;
+  const top = (title ? TITLE_HEIGHT : 0) + legendRows(legend, width) * LEGEND_HEIGHT;
+  if (top === 0) return figure;
   const height = figure.height + top;
   let head = '';
   if (title) {
@@ -111,22 +111,42 @@ function decorate(figure: Figure, title?: string, legend?: LegendEntry[]): Figur
       `<text x="${width / 2}" y="17" text-anchor="middle" font-size="14" font-weight="bold" ` +
       `fill="black">${escapeXml(title)}</text>`;
   }
-  if (legend && legend.length > 0) head += swatches(legend, title ? TITLE_HEIGHT : 0);
+  if (legend && legend.length > 0) head += swatches(legend, title ? TITLE_HEIGHT : 0, width);
   const svg = svgOpen(width, height) + head + nest(figure, 0, top) + '</svg>';
   return { svg, width, height };
 }
 
-function swatches(legend: LegendEntry[], y: number): string {
-  let x = 8;
+/** Swatches laid out left to right, wrapping onto new rows at the figure's width. */
+function swatches(legend: LegendEntry[], top: number, width: number): string {
   let out = '';
-  for (const { label, color } of legend) {
+  for (const { label, color, x, row } of legendLayout(legend, width)) {
+    const y = top + row * LEGEND_HEIGHT;
     out +=
       `<rect x="${x}" y="${y + 4}" width="12" height="12" fill="${escapeXml(color)}"/>` +
       `<text x="${x + 16}" y="${y + 14}" fill="black">${escapeXml(label)}</text>`;
-    // Plot has no text metrics in Node either; 6.5 px a character is DejaVu Sans at 11 px.
-    x += 16 + label.length * 6.5 + 14;
   }
   return out;
+}
+
+function legendLayout(legend: LegendEntry[], width: number) {
+  let x = 8;
+  let row = 0;
+  return legend.map(({ label, color }) => {
+    // No text metrics in Node; 6.5 px a character is DejaVu Sans at 11 px.
+    const size = 16 + label.length * 6.5 + 14;
+    if (x > 8 && x + size > width) {
+      x = 8;
+      row += 1;
+    }
+    const placed = { label, color, x, row };
+    x += size;
+    return placed;
+  });
+}
+
+function legendRows(legend: LegendEntry[] | undefined, width: number): number {
+  if (!legend || legend.length === 0) return 0;
+  return Math.max(...legendLayout(legend, width).map((entry) => entry.row)) + 1;
 }
 
 /** Places a whole figure at (x, y) inside another SVG as a nested <svg>. */
