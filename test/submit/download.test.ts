@@ -39,9 +39,12 @@ function fileFor(url: string): string | undefined {
 }
 function serveFile(file: string | undefined): Route {
   return (response) => {
-    if (!file || !fs.existsSync(file)) return void response.writeHead(404).end();
-    const bytes = fs.readFileSync(file);
-    response.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+    if (!file || !fs.existsSync(file)) {
+      response.writeHead(404).end();
+    } else {
+      const bytes = fs.readFileSync(file);
+      response.writeHead(200, { 'content-length': bytes.length }).end(bytes);
+    }
   };
 }
 const sink = () => new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -102,10 +105,9 @@ test('downloadFile retries a connection dropped halfway and then succeeds', asyn
   let calls = 0;
   routes.set('/flaky.gz', (response) => {
     calls++;
-    if (calls > 1)
-      return void response.writeHead(200, { 'content-length': original.length }).end(original);
     response.writeHead(200, { 'content-length': original.length });
-    response.write(original.subarray(0, original.length / 2), () => response.destroy());
+    if (calls > 1) response.end(original);
+    else response.write(original.subarray(0, original.length / 2), () => response.destroy());
   });
   const dir = fs.mkdtempSync(path.join(scratch, 'flaky-'));
   const target = path.join(dir, 'labels.gz');
