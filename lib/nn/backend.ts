@@ -59,7 +59,8 @@ export async function initBackend(options: BackendOptions = {}): Promise<Backend
     pending.catch(() => (pending = undefined));
   }
   const info = await pending;
-  if (forced !== undefined && forced.name !== info.name) {
+  // Only an explicit option can conflict: LATENTLAB_BACKEND was read by the first call.
+  if (options.backend !== undefined && forced !== undefined && forced.name !== info.name) {
     throw new Error(
       `${forced.source} asks for the ${forced.name} backend, but ${info.name} was already ` +
         'started in this process; restart it (in a notebook: restart the kernel)',

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../lib/nn/backend';
+
+type Pad = 'valid' | 'same' | number | [[0, 0], [number, number], [number, number], [0, 0]];
+type Shape4 = [number, number, number, number];
+
+interface Case {
+  x: Shape4;
+  filter: Shape4;
+  stride: number | [number, number];
+  pad: Pad;
+}
+
+const CASES: Case[] = [
+  { x: [2, 7, 7, 3], filter: [3, 3, 3, 5], stride: 1, pad: 'valid' },
+  { x: [3, 9, 8, 2], filter: [3, 3, 2, 4], stride: 2, pad: 'valid' },
+  { x: [2, 6, 5, 4], filter: [3, 3, 4, 3], stride: 1, pad: 'same' },
+  { x: [2, 7, 6, 3], filter: [4, 4, 3, 2], stride: 2, pad: 'same' },
+  { x: [2, 8, 8, 3], filter: [3, 3, 3, 2], stride: 2, pad: 1 },
+  {
+    x: [2, 8, 7, 3],
+    filter: [3, 2, 3, 2],
+    stride: 1,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
+  { x: [1, 9, 10, 2], filter: [3, 3, 2, 3], stride: [2, 1], pad: 'same' },
+  { x: [2, 9, 9, 2], filter: [2, 2, 2, 3], stride: 3, pad: 'valid' },
+  // the autoencoder's shapes: 28 -> 26 (1 -> 4) and a stride-2 transposed conv 12 -> 26
+  { x: [4, 28, 28, 1], filter: [3, 3, 1, 4], stride: 1, pad: 'valid' },
+  { x: [4, 26, 26, 16], filter: [3, 3, 16, 16], stride: 2, pad: 'valid' },
+];
+
+before(async () => {
+  await initBackend({ backend: 'wasm', log: false });
+});
+
+/** Runs f on the cpu backend, then on wasm (with latentlab's kernels), returning both. */
+function onBothBackends(f: () => tf.Tensor): { cpu: Float32Array; wasm: Float32Array } {
+  const results: Record<string, Float32Array> = {};
+  for (const name of ['cpu', 'wasm']) {
+    tf.setBackend(name);
+    results[name] = tf.tidy(f).dataSync() as Float32Array;
+  }
+  return { cpu: results.cpu, wasm: results.wasm };
+}
+
+/** Largest difference relative to the reference's largest magnitude. */
+function relativeError(actual: Float32Array, expected: Float32Array): number {
+  assert.equal(actual.length, expected.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  return diff / Math.max(scale, 1e-30);
+}
+
+function label({ x, filter, stride, pad }: Case): string {
+  return `x ${x}, filter ${filter}, stride ${stride}, pad ${JSON.stringify(pad)}`;
+}
+
+function inputs(c: Case, seed: number) {
+  const x = tf.randomUniform(c.x, -1, 1, 'float32', seed) as tf.Tensor4D;
+  const w = tf.randomUniform(c.filter, -1, 1, 'float32', seed + 1) as tf.Tensor4D;
+  const y = tf.conv2d(x, w, c.stride, c.pad);
+  const dy = tf.randomUniform(y.shape, -1, 1, 'float32', seed + 2) as tf.Tensor4D;
+  return { x, w, dy };
+}
+
+test('Conv2DBackpropFilter on wasm matches the cpu backend to 1e-5', () => {
+  CASES.forEach((c, index) => {
+    const { cpu, wasm } = onBothBackends(() => {
+      const { x, dy } = inputs(c, 10 * index);
+      return tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropFilter',
+          { x, dy },
+          { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filter },
+        ) as tf.Tensor;
+    });
+    assert.ok(relativeError(wasm, cpu) < 1e-5, `${label(c)}: ${relativeError(wasm, cpu)}`);
+  });
+});
+
+test('Conv2DBackpropInput on wasm matches the cpu backend to 1e-5', () => {
+  CASES.forEach((c, index) => {
+    const { cpu, wasm } = onBothBackends(() => {
+      const { w, dy } = inputs(c, 10 * index);
+      return tf
+        .engine()
+        .runKernel(
+          'Conv2DBackpropInput',
+          { dy, filter: w },
+          { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: c.x },
+        ) as tf.Tensor;
+    });
+    assert.ok(relativeError(wasm, cpu) < 1e-5, `${label(c)}: ${relativeError(wasm, cpu)}`);
+  });
+});
+
+test('gradients of conv2d and conv2dTranspose on wasm match the cpu backend to 1e-5', () => {
+  // A conv and a stride-2 transposed conv back, as in the autoencoder, through tf.grads.
+  const loss = (x: tf.Tensor4D, w1: tf.Tensor4D, w2: tf.Tensor4D) => {
+    const h = tf.leakyRelu(tf.conv2d(x, w1, 1, 'valid'), 0.01);
+    const y = tf.conv2dTranspose(h, w2, [3, 13, 13, 2], 2, 'valid');
+    return tf.sum(tf.square(y));
+  };
+  const x = tf.randomUniform([3, 8, 8, 2], -1, 1, 'float32', 1).dataSync();
+  const w1 = tf.randomUniform([3, 3, 2, 4], -1, 1, 'float32', 2).dataSync();
+  const w2 = tf.randomUniform([3, 3, 2, 4], -1, 1, 'float32', 3).dataSync();
+  for (const which of [0, 1, 2]) {
+    const { cpu, wasm } = onBothBackends(() => {
+      const args = [
+        tf.tensor4d(x, [3, 8, 8, 2]),
+        tf.tensor4d(w1, [3, 3, 2, 4]),
+        tf.tensor4d(w2, [3, 3, 2, 4]),
+      ];
+      return tf.grads(loss)(args)[which];
+    });
+    assert.ok(relativeError(wasm, cpu) < 1e-5, `gradient ${which}: ${relativeError(wasm, cpu)}`);
+  }
+});
+
+test('the wasm kernels leave no tensor and no wasm memory behind', () => {
+  tf.setBackend('wasm');
+  const c = CASES[3];
+  const { x, w, dy } = inputs(c, 99);
+  const backend = tf.backend() as unknown as { numDataIds(): number };
+  const tensors = tf.memory().numTensors;
+  const blocks = backend.numDataIds();
+  const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC' };
+  const dW = tf
+    .engine()
+    .runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: c.filter }) as tf.Tensor;
+  const dx = tf
+    .engine()
+    .runKernel(
+      'Conv2DBackpropInput',
+      { dy, filter: w },
+      { ...attrs, inputShape: c.x },
+    ) as tf.Tensor;
+  assert.deepEqual(dW.shape, c.filter);
+  assert.deepEqual(dx.shape, c.x);
+  tf.dispose([dW, dx]);
+  assert.equal(tf.memory().numTensors, tensors);
+  assert.equal(backend.numDataIds(), blocks);
+  tf.dispose([x, w, dy]);
+});
