@@ -109,7 +109,8 @@ test('Conv2DBackpropInput on wasm matches the cpu backend to 1e-5', () => {
 
 test('gradients of conv2d and conv2dTranspose on wasm match the cpu backend to 1e-5', () => {
   // A conv and a stride-2 transposed conv back, as in the autoencoder, through tf.grads.
-  const loss = (x: tf.Tensor4D, w1: tf.Tensor4D, w2: tf.Tensor4D) => {
+  const loss = (...args: tf.Tensor[]) => {
+    const [x, w1, w2] = args as tf.Tensor4D[];
     const h = tf.leakyRelu(tf.conv2d(x, w1, 1, 'valid'), 0.01);
     const y = tf.conv2dTranspose(h, w2, [3, 13, 13, 2], 2, 'valid');
     return tf.sum(tf.square(y));
