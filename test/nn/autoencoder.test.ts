@@ -1,0 +1,282 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../lib/nn/backend';
+import {
+  autoencoderSummary,
+  createAutoencoder,
+  DECODER_PARAMETERS,
+  ENCODER_PARAMETERS,
+  LATENT_SIZE,
+} from '../../lib/nn/autoencoder';
+import { convTranspose2d } from '../../lib/nn/conv-transpose';
+import {
+  NonFiniteLossError,
+  reconstructionLoss,
+  trainAutoencoder,
+  trainStep,
+} from '../../lib/nn/train-autoencoder';
+import {
+  decodeLatents,
+  encodeImages,
+  interpolate,
+  interpolationImages,
+  sampleLatents,
+} from '../../lib/nn/latents';
+import { disposeAutoencoder, loadAutoencoder, saveAutoencoder } from '../../lib/nn/model-io';
+import { trainedAutoencoder } from '../../lib/nn/model-cache';
+import type { ImageSet } from '../../lib/data/fashion-mnist';
+import { FASHION_MNIST_CLASSES } from '../../lib/data/fashion-mnist';
+import { seededRandom } from '../../lib/nn/random';
+
+before(async () => {
+  await initBackend({ log: false });
+});
+
+/** `count` images of blurry random blobs, labels 0..9 in turn. */
+function blobs(count: number, seed = 1): ImageSet {
+  const random = seededRandom(seed);
+  const images = new Float32Array(count * 784);
+  for (let n = 0; n < count; n++) {
+    const cx = 8 + 12 * random();
+    const cy = 8 + 12 * random();
+    const r = 3 + 5 * random();
+    for (let y = 0; y < 28; y++) {
+      for (let x = 0; x < 28; x++) {
+        const d2 = (x - cx) ** 2 + (y - cy) ** 2;
+        images[n * 784 + y * 28 + x] = Math.exp(-d2 / (2 * r * r));
+      }
+    }
+  }
+  const labels = Uint8Array.from({ length: count }, (_, i) => i % 10);
+  return { images, labels, count, height: 28, width: 28, classNames: FASHION_MNIST_CLASSES };
+}
+
+/** PyTorch's ConvTranspose2d by its definition: each input pixel scatters the kernel. */
+function referenceConvTranspose(
+  x: Float32Array, // h x w x cin
+  h: number,
+  w: number,
+  kernel: Float32Array, // k x k x cout x cin
+  bias: Float32Array,
+  k: number,
+  s: number,
+  p: number,
+  op: number,
+): { out: Float32Array; oh: number; ow: number } {
+  const cin = x.length / (h * w);
+  const cout = bias.length;
+  const oh = (h - 1) * s - 2 * p + k + op;
+  const ow = (w - 1) * s - 2 * p + k + op;
+  const out = new Float32Array(oh * ow * cout);
+  for (let i = 0; i < oh * ow; i++) for (let o = 0; o < cout; o++) out[i * cout + o] = bias[o];
+  for (let i = 0; i < h; i++)
+    for (let j = 0; j < w; j++)
+      for (let a = 0; a < k; a++)
+        for (let b = 0; b < k; b++) {
+          const y = i * s + a - p;
+          const z = j * s + b - p;
+          if (y < 0 || z < 0 || y >= oh || z >= ow) continue;
+          for (let o = 0; o < cout; o++)
+            for (let c = 0; c < cin; c++)
+              out[(y * ow + z) * cout + o] +=
+                x[(i * w + j) * cin + c] * kernel[((a * k + b) * cout + o) * cin + c];
+        }
+  return { out, oh, ow };
+}
+
+test('createAutoencoder() has the shapes and parameter counts of the PyTorch original', () => {
+  const model = createAutoencoder();
+  assert.equal(model.encoder.countParams(), ENCODER_PARAMETERS);
+  assert.equal(model.decoder.countParams(), DECODER_PARAMETERS);
+  assert.equal(ENCODER_PARAMETERS, 14584);
+  assert.equal(DECODER_PARAMETERS, 19193);
+  assert.deepEqual(model.encoder.outputs[0].shape, [null, 3, 3, 32]);
+  assert.deepEqual(model.decoder.outputs[0].shape, [null, 28, 28, 1]);
+  const summary = autoencoderSummary(model);
+  assert.match(summary, /deconv2 +ConvTranspose2d +12x12x16 +4,624/);
+  assert.match(summary, /encoder parameters: 14,584 \(14,552 trained, 32 batch-norm statistics\)/);
+  assert.match(summary, /decoder parameters: 19,193/);
+  disposeAutoencoder(model);
+});
+
+test('createAutoencoder({seed}) gives equal weights for equal seeds', () => {
+  const [a, b, c] = [0, 0, 1].map((seed) => createAutoencoder({ seed }));
+  const first = (m: typeof a) => m.decoder.getWeights()[0].dataSync()[0];
+  assert.equal(first(a), first(b));
+  assert.notEqual(first(a), first(c));
+  [a, b, c].forEach(disposeAutoencoder);
+});
+
+for (const [s, p, op] of [
+  [2, 0, 1],
+  [1, 1, 0],
+  [1, 0, 0],
+  [2, 1, 1],
+  [3, 1, 2],
+]) {
+  test(`convTranspose2d(strides ${s}, padding ${p}, outputPadding ${op}) matches PyTorch`, () => {
+    const [h, w, cin, cout, k] = [4, 3, 2, 3, 3];
+    const random = seededRandom(s * 100 + p * 10 + op);
+    const x = Float32Array.from({ length: h * w * cin }, () => random() - 0.5);
+    const layer = convTranspose2d({ filters: cout, strides: s, padding: p, outputPadding: op });
+    const y = layer.apply(tf.tensor4d(x, [1, h, w, cin])) as tf.Tensor;
+    const [kernel, bias] = layer.getWeights().map((t) => t.dataSync() as Float32Array);
+    const expected = referenceConvTranspose(x, h, w, kernel, bias, k, s, p, op);
+    assert.deepEqual(y.shape, [1, expected.oh, expected.ow, cout]);
+    const actual = y.dataSync();
+    for (let i = 0; i < actual.length; i++) {
+      assert.ok(Math.abs(actual[i] - expected.out[i]) < 1e-5, `value ${i}: ${actual[i]}`);
+    }
+    tf.dispose([y, ...layer.getWeights()]);
+  });
+}
+
+test('trainStep lowers the loss on a fixed batch', () => {
+  const model = createAutoencoder();
+  const optimizer = tf.train.adam(1e-3);
+  const batch = blobs(32);
+  const first = trainStep(model, optimizer, batch.images, batch.count, 1e-4);
+  const second = trainStep(model, optimizer, batch.images, batch.count, 1e-4);
+  assert.ok(second < first, `loss went from ${first} to ${second}`);
+  optimizer.dispose();
+  disposeAutoencoder(model);
+});
+
+test('trainAutoencoder leaks no tensors and decays the learning rate', async () => {
+  const model = createAutoencoder();
+  const before = tf.memory().numTensors;
+  const lines: string[] = [];
+  const epochs: number[] = [];
+  const result = await trainAutoencoder(model, blobs(48), blobs(20, 2), {
+    epochs: 3,
+    batchSize: 16,
+    gamma: 0.5,
+    logEvery: 2,
+    log: (line) => lines.push(line),
+    onEpoch: (progress) => epochs.push(progress.step),
+  });
+  assert.equal(tf.memory().numTensors, before);
+  assert.equal(new Set(result.tensorCounts).size, 1, `counts ${result.tensorCounts}`);
+  assert.deepEqual(epochs, [1, 2, 3]);
+  assert.deepEqual(
+    lines.filter((l) => l.startsWith('epoch ') && l.includes('test')).map((l) => l.split('lr ')[1]),
+    ['0.001000', '0.0005000', '0.0002500'],
+  );
+  assert.match(lines[0], /^epoch 1\/3 batch 2\/3 +[\d.]+ s +batch 0\.\d{4}$/);
+  for (const { losses } of result.history) {
+    assert.ok(losses.train > 0 && losses.test > 0);
+  }
+  disposeAutoencoder(model);
+});
+
+test('trainAutoencoder stops on a NaN loss, saying what to lower', async () => {
+  const model = createAutoencoder();
+  const bad = blobs(8);
+  bad.images[5] = NaN;
+  await assert.rejects(
+    trainAutoencoder(model, bad, blobs(4), { epochs: 1, batchSize: 8, log: () => {} }),
+    (error: Error) =>
+      error instanceof NonFiniteLossError &&
+      /training loss at epoch 1, batch 1 is NaN: lower learningRate \(now 0\.00100\)/.test(
+        error.message,
+      ),
+  );
+  disposeAutoencoder(model);
+});
+
+test('trainAutoencoder rejects invalid settings', async () => {
+  const model = createAutoencoder();
+  const set = blobs(4);
+  await assert.rejects(trainAutoencoder(model, set, set, { epochs: 0 }), /invalid epochs: 0/);
+  await assert.rejects(
+    trainAutoencoder(model, set, set, { learningRate: NaN }),
+    /invalid learningRate: NaN/,
+  );
+  disposeAutoencoder(model);
+});
+
+test('encodeImages and decodeLatents map batches without leaking', () => {
+  const model = createAutoencoder();
+  const set = blobs(7);
+  const before = tf.memory().numTensors;
+  const latents = encodeImages(model, set.images, 3);
+  assert.equal(latents.length, 7 * LATENT_SIZE);
+  const images = decodeLatents(model, latents, 3);
+  assert.equal(images.length, 7 * 784);
+  assert.ok(images.every((v) => v > 0 && v < 1));
+  assert.deepEqual(encodeImages(model, set.images.subarray(784 * 6), 3), latents.subarray(288 * 6));
+  assert.equal(tf.memory().numTensors, before);
+  assert.throws(() => encodeImages(model, new Float32Array(100)), /multiple of 784/);
+  disposeAutoencoder(model);
+});
+
+test('interpolate(model, set, 0, 1, 5) decodes both ends and three points between', () => {
+  const model = createAutoencoder();
+  const set = blobs(3);
+  const result = interpolate(model, set, 0, 1, 5);
+  assert.deepEqual(result.fractions, [0, 0.25, 0.5, 0.75, 1]);
+  const ends = decodeLatents(model, encodeImages(model, set.images.slice(0, 2 * 784)));
+  for (let i = 0; i < 784; i++) {
+    assert.ok(Math.abs(result.images[0][i] - ends[i]) < 1e-5);
+    assert.ok(Math.abs(result.images[4][i] - ends[784 + i]) < 1e-5);
+  }
+  const titles = interpolationImages(result, ['A', 'B']).map((image) => image.title);
+  assert.deepEqual(titles, ['A', '0%', '25%', '50%', '75%', '100%', 'B']);
+  assert.throws(() => interpolate(model, set, 0, 3, 5), /image index 3 out of range, expected 0-2/);
+  assert.throws(() => interpolate(model, set, -1, 1, 5), /image index -1 out of range/);
+  assert.throws(() => interpolate(model, set, 0, 1, 1), /invalid steps: 1/);
+  disposeAutoencoder(model);
+});
+
+test('sampleLatents(model, set, count) rejects a count larger than the set', () => {
+  const model = createAutoencoder();
+  const set = blobs(10);
+  const sample = sampleLatents(model, set, 4, 3);
+  assert.equal(sample.latents.length, 4 * LATENT_SIZE);
+  assert.equal(new Set(sample.indices).size, 4);
+  assert.deepEqual(
+    sample.labels,
+    sample.indices.map((i) => i % 10),
+  );
+  assert.throws(
+    () => sampleLatents(model, set, 11),
+    /count 11 is out of range: the set holds 10 images/,
+  );
+  disposeAutoencoder(model);
+});
+
+test('saveAutoencoder then loadAutoencoder gives the same encodings', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-ae-'));
+  const model = createAutoencoder({ seed: 4 });
+  const set = blobs(8);
+  await trainAutoencoder(model, set, set, { epochs: 1, batchSize: 8, log: () => {} });
+  await saveAutoencoder(model, dir, { note: 'hello' });
+  const loaded = await loadAutoencoder(dir);
+  assert.deepEqual(loaded.metadata, { note: 'hello' });
+  assert.deepEqual(encodeImages(loaded.model, set.images), encodeImages(model, set.images));
+  assert.equal(reconstructionLoss(loaded.model, set), reconstructionLoss(model, set));
+  fs.rmSync(path.join(dir, 'decoder.weights.bin'));
+  await assert.rejects(loadAutoencoder(dir), /saved autoencoder incomplete: missing .*decoder/);
+  disposeAutoencoder(model);
+  disposeAutoencoder(loaded.model);
+});
+
+test('trainedAutoencoder reuses a model saved with the same settings only', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-cache-'));
+  const set = blobs(8);
+  const options = { cacheDir, epochs: 1, batchSize: 8, log: () => {} };
+  const first = await trainedAutoencoder(set, set, options);
+  const again = await trainedAutoencoder(set, set, options);
+  const other = await trainedAutoencoder(set, set, { ...options, epochs: 2 });
+  assert.equal(first.reused, false);
+  assert.equal(again.reused, true);
+  assert.equal(again.dir, first.dir);
+  assert.deepEqual(again.history, first.history);
+  assert.equal(other.reused, false);
+  assert.notEqual(other.dir, first.dir);
+  [first, again, other].forEach((t) => disposeAutoencoder(t.model));
+});
