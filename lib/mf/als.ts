@@ -7,14 +7,28 @@
 import { SparseMatrix } from '../sparse/matrix';
 import { Factors } from './factors';
 import { choleskySolve, gramLower } from './linalg';
+import { WasmKernels, wasmKernels } from './wasm';
 
-/** Updates P (all items) and then Q (all users) in place. */
-export function alsSweep(matrix: SparseMatrix, factors: Factors, lambda: number): void {
+/** Which implementation of the inner kernels ALS uses. */
+export type AlsKernels = 'auto' | 'wasm' | 'js';
+
+/**
+ * Updates P (all items) and then Q (all users) in place. `kernels`: `wasm` (SIMD, the
+ * fastest), `js`, or `auto` (wasm when this runtime has it). Default `auto`.
+ */
+export function alsSweep(
+  matrix: SparseMatrix,
+  factors: Factors,
+  lambda: number,
+  kernels: AlsKernels = 'auto',
+): void {
   const { k } = factors;
-  const work = new RidgeWorkspace(
-    k,
-    Math.max(maxCount(matrix.colStart), maxCount(matrix.rowStart)),
-  );
+  const maxRatings = Math.max(maxCount(matrix.colStart), maxCount(matrix.rowStart));
+  const wasm = kernels === 'js' ? undefined : wasmKernels();
+  if (kernels === 'wasm' && !wasm) {
+    throw new Error('alsSweep: WebAssembly SIMD is not available here; use kernels "js"');
+  }
+  const work: Ridge = wasm ? new WasmRidge(k, maxRatings, wasm) : new JsRidge(k, maxRatings);
   for (let i = 0; i < matrix.nCols; i++) {
     const start = matrix.colStart[i];
     const end = matrix.colStart[i + 1];
@@ -34,7 +48,20 @@ export function alsSweep(matrix: SparseMatrix, factors: Factors, lambda: number)
  * `(X^T X + lambda I) w = X^T y`; with fewer ratings than factors it solves the cheaper,
  * equal n x n form `w = X^T (X X^T + lambda I)^-1 y`.
  */
-class RidgeWorkspace {
+interface Ridge {
+  solve(
+    fixed: Float64Array,
+    index: Int32Array,
+    values: Float64Array,
+    start: number,
+    end: number,
+    lambda: number,
+    out: Float64Array,
+    outOffset: number,
+  ): void;
+}
+
+class JsRidge implements Ridge {
   private readonly G: Float64Array;
   private readonly rhs: Float64Array;
   private readonly gathered: Float64Array;
@@ -99,6 +126,95 @@ class RidgeWorkspace {
     }
     if (!choleskySolve(G, k, rhs)) throw notPositiveDefinite(lambda);
     for (let f = 0; f < k; f++) out[outOffset + f] = rhs[f];
+  }
+}
+
+/**
+ * The same ridge solves with the Gram matrix and the Cholesky solve in WebAssembly. Vectors
+ * are copied into the module's memory padded to an even length (two doubles per SIMD lane
+ * pair), and an odd number of vectors gets one zero vector more.
+ */
+class WasmRidge implements Ridge {
+  private readonly heap: Float64Array;
+  private readonly kPad: number;
+  private readonly xAt = 0;
+  private readonly gAt: number;
+  private readonly rAt: number;
+
+  constructor(
+    private readonly k: number,
+    maxRatings: number,
+    private readonly kernels: WasmKernels,
+  ) {
+    this.kPad = k + (k & 1);
+    const xSize = this.kPad * Math.max(this.kPad, maxRatings + 1);
+    this.gAt = xSize;
+    this.rAt = xSize + this.kPad * this.kPad;
+    const bytes = 8 * (this.rAt + this.kPad);
+    const { memory } = kernels;
+    if (bytes > memory.buffer.byteLength) {
+      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+    }
+    this.heap = new Float64Array(memory.buffer);
+  }
+
+  solve(
+    fixed: Float64Array,
+    index: Int32Array,
+    values: Float64Array,
+    start: number,
+    end: number,
+    lambda: number,
+    out: Float64Array,
+    outOffset: number,
+  ): void {
+    const { k, kPad, heap, xAt, gAt, rAt, kernels } = this;
+    const n = end - start;
+    if (n === 0) {
+      out.fill(0, outOffset, outOffset + k);
+      return;
+    }
+
+    if (n < k) {
+      // Dual form (see JsRidge): the rated vectors as rows, K = X X^T + lambda I.
+      const nPad = n + (n & 1);
+      for (let r = 0; r < n; r++) {
+        const o = index[start + r] * k;
+        heap.set(fixed.subarray(o, o + k), xAt + r * kPad);
+        if (kPad > k) heap[xAt + r * kPad + k] = 0;
+        heap[rAt + r] = values[start + r];
+      }
+      if (nPad > n) heap.fill(0, xAt + n * kPad, xAt + nPad * kPad);
+      kernels.gram(8 * xAt, nPad, kPad, 8 * gAt);
+      for (let d = 0; d < n; d++) heap[gAt + d * nPad + d] += lambda;
+      if (!kernels.choleskySolve(8 * gAt, n, nPad, 8 * rAt)) throw notPositiveDefinite(lambda);
+      out.fill(0, outOffset, outOffset + k);
+      for (let r = 0; r < n; r++) {
+        const alpha = heap[rAt + r];
+        const o = index[start + r] * k;
+        for (let f = 0; f < k; f++) out[outOffset + f] += alpha * fixed[o + f];
+      }
+      return;
+    }
+
+    // Primal form: X^T with each factor's values over the n ratings contiguous.
+    const len = n + (n & 1);
+    for (let r = 0; r < n; r++) {
+      const o = index[start + r] * k;
+      for (let f = 0; f < k; f++) heap[xAt + f * len + r] = fixed[o + f];
+    }
+    if (len > n) for (let f = 0; f < k; f++) heap[xAt + f * len + n] = 0;
+    if (kPad > k) heap.fill(0, xAt + k * len, xAt + kPad * len);
+    kernels.gram(8 * xAt, kPad, len, 8 * gAt);
+    for (let f = 0; f < k; f++) {
+      heap[gAt + f * kPad + f] += lambda;
+      let s = 0;
+      const o = xAt + f * len;
+      for (let r = 0; r < n; r++) s += heap[o + r] * values[start + r];
+      heap[rAt + f] = s;
+    }
+    if (!kernels.choleskySolve(8 * gAt, k, kPad, 8 * rAt)) throw notPositiveDefinite(lambda);
+    for (let f = 0; f < k; f++) out[outOffset + f] = heap[rAt + f];
   }
 }
 

@@ -92,6 +92,36 @@ test('alsSweep gives the same answer with fewer ratings than factors (dual form)
   }
 });
 
+test('alsSweep gives the same factors with the wasm and the js kernels', () => {
+  // Odd k and odd rating counts on both sides of k exercise the padding of both forms.
+  const random = new SeededRandom(4);
+  const rows: number[] = [];
+  const cols: number[] = [];
+  const values: number[] = [];
+  for (let u = 0; u < 40; u++) {
+    for (let i = 0; i < 13; i++) {
+      if (random.next() < (u < 5 ? 0.9 : 0.3)) {
+        rows.push(u);
+        cols.push(i);
+        values.push(random.next() * 4 - 2);
+      }
+    }
+  }
+  const m = SparseMatrix.fromEntries(
+    { rows: Int32Array.from(rows), cols: Int32Array.from(cols), values: Float64Array.from(values) },
+    40,
+    13,
+  );
+  const wasm = randomFactors(40, 13, 7, 1);
+  const js = randomFactors(40, 13, 7, 1);
+  for (let s = 0; s < 3; s++) {
+    alsSweep(m, wasm, 0.01, 'wasm');
+    alsSweep(m, js, 0.01, 'js');
+  }
+  for (let j = 0; j < wasm.Q.length; j++) assert.ok(Math.abs(wasm.Q[j] - js.Q[j]) < 1e-9);
+  for (let j = 0; j < wasm.P.length; j++) assert.ok(Math.abs(wasm.P[j] - js.P[j]) < 1e-9);
+});
+
 test('runWithEarlyStopping stops after patience evaluations without improvement', () => {
   const validation = [9, 7, 5, 6, 5.5, 5, 4.9, 8];
   let kept = -1;
