@@ -22,7 +22,9 @@ export function registerWasmKernels(): void {
   if (registered) return;
   for (const config of WASM_KERNELS) {
     // The package's own Conv2DBackpropInput is replaced, not duplicated (that only warns).
-    if (tf.getKernel(config.kernelName, 'wasm') !== undefined) {
+    const original = tf.getKernel(config.kernelName, 'wasm');
+    if (original !== undefined) {
+      originals.set(config.kernelName, original.kernelFunc);
       tf.unregisterKernel(config.kernelName, 'wasm');
     }
     tf.registerKernel(config);
@@ -51,6 +53,8 @@ interface Conv2DBackpropInputAttrs extends Omit<Conv2DBackpropFilterAttrs, 'filt
 }
 
 let registered = false;
+/** The package's kernels these replace, for the cases they leave to them. */
+const originals = new Map<string, tf.KernelFunc>();
 
 function conv2DBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
@@ -278,6 +282,137 @@ function scatterPhase(
   }
 }
 
+/**
+ * dx of a max pool: each dy goes to the first largest pixel of its window (the cpu
+ * backend's choice), found in one pass over the windows.
+ */
+function maxPoolGrad(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as {
+    filterSize: [number, number] | number;
+    strides: [number, number] | number;
+    pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    filterSize,
+    strides,
+    1,
+    pad,
+    dimRoundingMode,
+  );
+  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth } = info;
+  const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
+  const { top, left } = info.padInfo;
+
+  const dx = backend.makeOutput(input.shape, 'float32');
+  const heap = backend.wasm.HEAPF32;
+  const size = batchSize * inHeight * inWidth * C;
+  const x = view(backend, heap, input, 0, size);
+  const dys = view(backend, heap, dy, 0, batchSize * outHeight * outWidth * C);
+  const out = view(backend, heap, dx, 0, size).fill(0);
+  let at = 0;
+  for (let n = 0; n < batchSize; n++) {
+    const image = n * inHeight * inWidth * C;
+    for (let oh = 0; oh < outHeight; oh++) {
+      const h0 = Math.max(0, oh * strideHeight - top);
+      const h1 = Math.min(inHeight, oh * strideHeight - top + filterHeight);
+      for (let ow = 0; ow < outWidth; ow++) {
+        const w0 = Math.max(0, ow * strideWidth - left);
+        const w1 = Math.min(inWidth, ow * strideWidth - left + filterWidth);
+        for (let c = 0; c < C; c++, at++) {
+          let best = -Infinity;
+          let where = -1;
+          for (let h = h0; h < h1; h++) {
+            for (let w = w0; w < w1; w++) {
+              const i = image + (h * inWidth + w) * C + c;
+              if (x[i] > best) {
+                best = x[i];
+                where = i;
+              }
+            }
+          }
+          if (where >= 0) out[where] += dys[at];
+        }
+      }
+    }
+  }
+  return dx;
+}
+
+/**
+ * Tile for float32 (the batch-norm gradient tiles its statistics to the full activation):
+ * x goes into the first corner, then each axis from the last is filled by copying the block
+ * before it. Other dtypes use the package's kernel.
+ */
+function tile(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}): tf.TensorInfo {
+  const backend = args.backend as WasmBackend;
+  const { x } = args.inputs as { x: tf.TensorInfo };
+  const reps = (args.attrs as unknown as { reps: number[] }).reps;
+  if (x.dtype !== 'float32' || x.shape.length === 0) {
+    const original = originals.get('Tile')!;
+    return original({ ...args, backend: backend as unknown as tf.KernelBackend }) as tf.TensorInfo;
+  }
+  const shape = x.shape;
+  const rank = shape.length;
+  const outShape = shape.map((d, k) => d * reps[k]);
+  // inner[k]: floats in one step along axis k of the output
+  const inner = new Array<number>(rank).fill(1);
+  for (let k = rank - 2; k >= 0; k--) inner[k] = inner[k + 1] * outShape[k + 1];
+
+  const out = backend.makeOutput(outShape, 'float32');
+  const heap = backend.wasm.HEAPF32;
+  const size = outShape.reduce((a, b) => a * b, 1);
+  const xs = view(
+    backend,
+    heap,
+    x,
+    0,
+    shape.reduce((a, b) => a * b, 1),
+  );
+  const ys = view(backend, heap, out, 0, size);
+  if (size === 0) return out;
+
+  // 1. x into the corner: rows of the last axis, one by one.
+  const last = shape[rank - 1];
+  const rows = xs.length / last;
+  for (let r = 0; r < rows; r++) {
+    let offset = 0;
+    for (let k = rank - 2, rest = r; k >= 0; k--) {
+      offset += (rest % shape[k]) * inner[k];
+      rest = Math.floor(rest / shape[k]);
+    }
+    ys.set(xs.subarray(r * last, (r + 1) * last), offset);
+  }
+
+  // 2. From the last axis to the first, repeat the filled block along the axis, at every
+  //    corner position of the axes before it.
+  for (let k = rank - 1; k >= 0; k--) {
+    if (reps[k] === 1) continue;
+    const block = shape[k] * inner[k];
+    const corners = shape.slice(0, k).reduce((a, b) => a * b, 1);
+    for (let c = 0; c < corners; c++) {
+      let base = 0;
+      for (let j = k - 1, rest = c; j >= 0; j--) {
+        base += (rest % shape[j]) * inner[j];
+        rest = Math.floor(rest / shape[j]);
+      }
+      for (let t = 1; t < reps[k]; t++) ys.copyWithin(base + t * block, base, base + block);
+    }
+  }
+  return out;
+}
+
 /** Sizes of one convolution, read the way the forward conv sees it (x -> y). */
 interface ConvGeometry {
   batch: number;
@@ -359,4 +494,6 @@ function view(
 const WASM_KERNELS: tf.KernelConfig[] = [
   { kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2DBackpropFilter },
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput },
+  { kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad },
+  { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile },
 ];

@@ -131,6 +131,52 @@ test('gradients of conv2d and conv2dTranspose on wasm match the cpu backend to 1
   }
 });
 
+test('MaxPoolGrad on wasm matches the cpu backend', () => {
+  const pools: [Shape4, number, number, 'valid' | 'same'][] = [
+    [[2, 6, 6, 3], 2, 2, 'valid'],
+    [[2, 7, 5, 2], 2, 2, 'valid'],
+    [[2, 7, 5, 2], 3, 2, 'same'],
+    [[1, 5, 6, 4], 3, 1, 'same'],
+  ];
+  pools.forEach(([shape, size, stride, pad], index) => {
+    const { cpu, wasm } = onBothBackends(() => {
+      const x = tf.randomUniform(shape, -1, 1, 'float32', index) as tf.Tensor4D;
+      const y = tf.maxPool(x, size, stride, pad);
+      const dy = tf.randomUniform(y.shape, -1, 1, 'float32', index + 50);
+      return tf.grad((input: tf.Tensor) =>
+        tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, size, stride, pad), dy)),
+      )(x);
+    });
+    assert.ok(relativeError(wasm, cpu) < 1e-6, `pool ${shape} ${size} ${stride} ${pad}`);
+  });
+});
+
+test('Tile on wasm matches the cpu backend for float32 and int32', () => {
+  const cases: [number[], number[], 'float32' | 'int32'][] = [
+    [[1, 1, 1, 4], [3, 5, 2, 1], 'float32'],
+    [[2, 3], [2, 3], 'float32'],
+    [[3], [4], 'float32'],
+    [[2, 1, 3], [1, 4, 2], 'float32'],
+    [[2, 3], [3, 1], 'int32'],
+  ];
+  for (const [shape, reps, dtype] of cases) {
+    const { cpu, wasm } = onBothBackends(() =>
+      tf.tile(
+        tf
+          .range(
+            0,
+            shape.reduce((a, b) => a * b, 1),
+            1,
+            dtype,
+          )
+          .reshape(shape),
+        reps,
+      ),
+    );
+    assert.deepEqual(Array.from(wasm), Array.from(cpu), `tile ${shape} by ${reps}`);
+  }
+});
+
 test('the wasm kernels leave no tensor and no wasm memory behind', () => {
   tf.setBackend('wasm');
   const c = CASES[3];
