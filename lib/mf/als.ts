@@ -7,7 +7,7 @@
 import { SparseMatrix } from '../sparse/matrix';
 import { Factors } from './factors';
 import { choleskySolve, gramLower } from './linalg';
-import { WasmKernels, wasmKernels } from './wasm';
+import { WasmKernels, reserve, wasmKernels } from './wasm';
 
 /** Which implementation of the inner kernels ALS uses. */
 export type AlsKernels = 'auto' | 'wasm' | 'js';
@@ -150,12 +150,8 @@ class WasmRidge implements Ridge {
     const xSize = this.kPad * Math.max(this.kPad, maxRatings + 1);
     this.gAt = xSize;
     this.rAt = xSize + this.kPad * this.kPad;
-    const bytes = 8 * (this.rAt + this.kPad);
-    const { memory } = kernels;
-    if (bytes > memory.buffer.byteLength) {
-      memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-    }
-    this.heap = new Float64Array(memory.buffer);
+    reserve(kernels, 8 * (this.rAt + this.kPad));
+    this.heap = new Float64Array(kernels.memory.buffer);
   }
 
   solve(

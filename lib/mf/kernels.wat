@@ -1,5 +1,6 @@
-;; The two inner kernels of ALS in WebAssembly with 128-bit SIMD (two doubles at a time,
-;; no bounds checks): the Gram matrix of a set of vectors, and a Cholesky solve.
+;; The inner kernels of ALS and SGD in WebAssembly with 128-bit SIMD (two doubles at a
+;; time, no bounds checks): the Gram matrix of a set of vectors, a Cholesky solve, and an
+;; SGD epoch.
 ;; Compiled into kernelsWasm.ts (base64); the command is at the top of that file.
 (module
   (memory (export "memory") 1)
@@ -150,4 +151,53 @@
                                (i32.shl (local.get $i) (i32.const 3))))))
         (br $loopB)))
     (i32.const 1))
+
+  ;; One SGD epoch over the entries in `order` (count of them): for each entry e, with
+  ;; error r_e - q_u . p_i, q_u <- decay q_u + step p_i, then p_i <- decay p_i + step q_u,
+  ;; where step = rate * error. Q and P rows are kPad doubles (kPad even); rows and cols are
+  ;; int32 arrays, values float64, order int32 (all byte addresses).
+  (func (export "sgdEpoch") (param $q i32) (param $p i32) (param $rows i32) (param $cols i32)
+    (param $values i32) (param $order i32) (param $count i32) (param $kPad i32)
+    (param $rate f64) (param $decay f64)
+    (local $o i32) (local $e i32) (local $qo i32) (local $po i32) (local $t i32)
+    (local $bytes i32) (local $s v128) (local $step v128) (local $d v128)
+    (local $pv v128) (local $qv v128)
+    (local.set $bytes (i32.shl (local.get $kPad) (i32.const 3)))
+    (local.set $d (f64x2.splat (local.get $decay)))
+    (local.set $o (i32.const 0))
+    (block $done
+      (loop $entries
+        (br_if $done (i32.ge_u (local.get $o) (local.get $count)))
+        (local.set $e (i32.load (i32.add (local.get $order) (i32.shl (local.get $o) (i32.const 2)))))
+        (local.set $qo (i32.add (local.get $q)
+          (i32.mul (i32.load (i32.add (local.get $rows) (i32.shl (local.get $e) (i32.const 2))))
+                   (local.get $bytes))))
+        (local.set $po (i32.add (local.get $p)
+          (i32.mul (i32.load (i32.add (local.get $cols) (i32.shl (local.get $e) (i32.const 2))))
+                   (local.get $bytes))))
+        (local.set $s (v128.const f64x2 0 0))
+        (local.set $t (i32.const 0))
+        (loop $dot
+          (local.set $s (f64x2.add (local.get $s)
+            (f64x2.mul (v128.load (i32.add (local.get $qo) (local.get $t)))
+                       (v128.load (i32.add (local.get $po) (local.get $t))))))
+          (local.set $t (i32.add (local.get $t) (i32.const 16)))
+          (br_if $dot (i32.lt_u (local.get $t) (local.get $bytes))))
+        (local.set $step (f64x2.splat (f64.mul (local.get $rate)
+          (f64.sub (f64.load (i32.add (local.get $values) (i32.shl (local.get $e) (i32.const 3))))
+                   (call $sum (local.get $s))))))
+        (local.set $t (i32.const 0))
+        (loop $update
+          (local.set $pv (v128.load (i32.add (local.get $po) (local.get $t))))
+          (local.set $qv (f64x2.add
+            (f64x2.mul (local.get $d) (v128.load (i32.add (local.get $qo) (local.get $t))))
+            (f64x2.mul (local.get $step) (local.get $pv))))
+          (v128.store (i32.add (local.get $qo) (local.get $t)) (local.get $qv))
+          (v128.store (i32.add (local.get $po) (local.get $t))
+            (f64x2.add (f64x2.mul (local.get $d) (local.get $pv))
+                       (f64x2.mul (local.get $step) (local.get $qv))))
+          (local.set $t (i32.add (local.get $t) (i32.const 16)))
+          (br_if $update (i32.lt_u (local.get $t) (local.get $bytes))))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $entries))))
 )

@@ -1,7 +1,8 @@
 /**
- * Loads the WebAssembly ALS kernels (kernels.wat) once, synchronously. When WebAssembly or
- * its SIMD extension is missing, `wasmKernels()` returns undefined and ALS uses the
- * TypeScript kernels of linalg.ts instead (slower, same results up to rounding).
+ * The WebAssembly kernels of kernels.wat (ALS's Gram matrix and Cholesky solve, the SGD
+ * epoch), compiled once. When WebAssembly or its SIMD extension is missing these return
+ * undefined and the callers use their TypeScript kernels (slower, same results up to
+ * rounding).
  */
 import { KERNELS_WASM_BASE64 } from './kernelsWasm';
 
@@ -11,21 +12,47 @@ export interface WasmKernels {
   gram(x: number, n: number, len: number, g: number): void;
   /** Cholesky solve in place; 0 when the matrix is not positive definite. */
   choleskySolve(g: number, n: number, stride: number, b: number): number;
+  /** One SGD epoch over `count` entries in `order`; Q and P rows are kPad doubles. */
+  sgdEpoch(
+    q: number,
+    p: number,
+    rows: number,
+    cols: number,
+    values: number,
+    order: number,
+    count: number,
+    kPad: number,
+    rate: number,
+    decay: number,
+  ): void;
 }
 
-let cached: WasmKernels | null | undefined;
+let compiled: WebAssembly.Module | null | undefined;
+let shared: WasmKernels | undefined;
 
+/** One shared instance, for kernels that keep nothing in memory between calls. */
 export function wasmKernels(): WasmKernels | undefined {
-  if (cached === undefined) cached = load();
-  return cached ?? undefined;
+  shared ??= newWasmKernels();
+  return shared;
 }
 
-function load(): WasmKernels | null {
-  try {
-    const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64');
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {});
-    return instance.exports as unknown as WasmKernels;
-  } catch {
-    return null;
+/** A fresh instance with its own memory, for a caller that keeps data there. */
+export function newWasmKernels(): WasmKernels | undefined {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    } catch {
+      compiled = null;
+    }
+  }
+  if (compiled === null) return undefined;
+  return new WebAssembly.Instance(compiled, {}).exports as unknown as WasmKernels;
+}
+
+/** Grows the kernels' memory to hold at least `bytes`. */
+export function reserve(kernels: WasmKernels, bytes: number): void {
+  const { memory } = kernels;
+  if (bytes > memory.buffer.byteLength) {
+    memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
   }
 }

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { Entries, SeededRandom, SparseMatrix } from '../../lib/sparse';
 import {
   Factors,
+  SgdEpochs,
   alsSweep,
   initFactors,
   loadModel,
@@ -120,6 +121,20 @@ test('alsSweep gives the same factors with the wasm and the js kernels', () => {
   }
   for (let j = 0; j < wasm.Q.length; j++) assert.ok(Math.abs(wasm.Q[j] - js.Q[j]) < 1e-9);
   for (let j = 0; j < wasm.P.length; j++) assert.ok(Math.abs(wasm.P[j] - js.P[j]) < 1e-9);
+});
+
+test('SgdEpochs gives the same factors with the wasm and the js kernels', () => {
+  const m = lowRank(30, 20, 2);
+  const wasm = randomFactors(30, 20, 5, 3);
+  const js = randomFactors(30, 20, 5, 3);
+  const wasmEpochs = new SgdEpochs(m, 8, 'wasm');
+  const jsEpochs = new SgdEpochs(m, 8, 'js');
+  for (let s = 0; s < 3; s++) {
+    wasmEpochs.epoch(wasm, 0.01, 0.01);
+    jsEpochs.epoch(js, 0.01, 0.01);
+  }
+  for (let j = 0; j < wasm.Q.length; j++) assert.ok(Math.abs(wasm.Q[j] - js.Q[j]) < 1e-12);
+  for (let j = 0; j < wasm.P.length; j++) assert.ok(Math.abs(wasm.P[j] - js.P[j]) < 1e-12);
 });
 
 test('runWithEarlyStopping stops after patience evaluations without improvement', () => {
