@@ -60,11 +60,21 @@ export async function exportPdf(
     //    carries a PNG, which the LaTeX route prefers, so the SVG step is switched off.
     const template = path.join(projectRoot(), 'lib', 'notebook', 'latex', 'latentlab.tex.j2');
     const args = ['-m', 'nbconvert', '--to', 'pdf', '--template-file', template];
-    args.push('--SVG2PDFPreprocessor.enabled=False', '--output-dir', scratch, `${name}.ipynb`);
+    args.push('--SVG2PDFPreprocessor.enabled=False', '--PDFExporter.verbose=True');
+    args.push('--output-dir', scratch, `${name}.ipynb`);
     const result = await run(python, args, scratch, env);
     const produced = path.join(scratch, `${name}.pdf`);
     if (result.code !== 0 || !fs.existsSync(produced)) {
       throw new Error(`${path.basename(notebook)}: PDF export failed. ${latexReason(result.log)}`);
+    }
+
+    const lost = missingGlyphs(result.log);
+    if (lost.length > 0) {
+      onWarning(
+        `Warning: ${name}.ipynb: the PDF's fonts (DejaVu) have no glyph for ${lost.join(', ')}, ` +
+          'so these characters are missing from the PDF. Replace them in the notebook ' +
+          '(plain ASCII or LaTeX math) to see them printed.',
+      );
     }
 
     // 3. Into place in one rename.
@@ -109,6 +119,16 @@ function invisibleOutputs(content: NotebookJson, name: string): string[] {
   return warnings;
 }
 
+/** Characters XeLaTeX reported as missing from the fonts (the template sets
+ *  \tracinglostchars=2 so that they reach the log), each once: `🎉 (U+1F389)`. */
+function missingGlyphs(log: string): string[] {
+  const found = new Set<string>();
+  for (const match of log.matchAll(/Missing character: There is no (.+?) \((U\+[0-9A-F]+)\)/g)) {
+    found.add(`${match[1]} (${match[2]})`);
+  }
+  return [...found];
+}
+
 /** The lines of a failed nbconvert/LaTeX run that say why: LaTeX's `!` lines, or the end. */
 function latexReason(log: string): string {
   const lines = log.split('\n');
@@ -131,7 +151,7 @@ function run(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
-    const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20000));
+    const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4_000_000));
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('error', reject);

@@ -70,3 +70,25 @@ test('exportPdf without LaTeX on PATH says what to install and writes nothing', 
   );
   assert.equal(fs.existsSync(pdf), false);
 });
+
+test('exportPdf warns once about characters the PDF fonts cannot show', async () => {
+  const notebook = path.join(scratch, 'glyphs.ipynb');
+  const markdown = '# Glyphs\n\nBox │ ┼ → λ ≤ print fine; these do not: 🎉 🎉 漢';
+  const cell = { cell_type: 'markdown', metadata: {}, source: markdown };
+  fs.writeFileSync(notebook, JSON.stringify({ ...notebookShell, cells: [cell] }));
+  const warnings: string[] = [];
+  await exportPdf(notebook, path.join(scratch, 'glyphs.pdf'), {
+    onWarning: (w) => warnings.push(w),
+  });
+  assert.deepEqual(warnings, [
+    "Warning: glyphs.ipynb: the PDF's fonts (DejaVu) have no glyph for 🎉 (U+1F389), " +
+      '漢 (U+6F22), so these characters are missing from the PDF. Replace them in the ' +
+      'notebook (plain ASCII or LaTeX math) to see them printed.',
+  ]);
+});
+
+const notebookShell = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+};
