@@ -12,7 +12,7 @@ import { checkPdfs, concatenatePdfs } from '../notebook/concat';
 import { executeNotebook, NotebookError } from '../notebook/execute';
 import { exportPdf } from '../notebook/export';
 import { checkLatexTools, jupyterPython, SetupError } from '../notebook/jupyter';
-import { assertOverwritable } from '../notebook/ownership';
+import { assertOverwritable, writeFileAtomically } from '../notebook/ownership';
 
 const USAGE = `Usage: npm start -- [options] [other.pdf ...]
 
@@ -65,7 +65,7 @@ export async function submit(request: SubmitRequest): Promise<{ path: string; pa
   for (const [i, notebook] of notebooks.entries()) {
     console.log(`running ${shown(notebook)}`);
     await executeNotebook(notebook, executed[i], { timeout: request.timeout });
-    if (request.inPlace) fs.copyFileSync(executed[i], notebook);
+    if (request.inPlace) saveInPlace(executed[i], notebook);
     console.log(`exporting ${shown(pdfs[i])}`);
     await exportPdf(executed[i], pdfs[i], { author: request.name });
   }
@@ -123,6 +123,16 @@ function listNotebooks(dir: string): string[] {
     .sort();
   if (names.length === 0) throw new Error(`no notebooks (*.ipynb) in ${dir}`);
   return names.map((name) => path.join(dir, name));
+}
+
+/** The executed copy over the source notebook, without the mark that says we wrote it. */
+function saveInPlace(executed: string, source: string): void {
+  const content = JSON.parse(fs.readFileSync(executed, 'utf8'));
+  delete content.metadata?.latentlab?.executed;
+  if (content.metadata?.latentlab && Object.keys(content.metadata.latentlab).length === 0) {
+    delete content.metadata.latentlab;
+  }
+  writeFileAtomically(source, JSON.stringify(content, null, 1) + '\n');
 }
 
 /** A path relative to the working folder when it lies inside it, else absolute. */

@@ -19,11 +19,12 @@ function cells(file: string): { execution_count?: number | null; outputs?: Outpu
   return JSON.parse(fs.readFileSync(file, 'utf8')).cells;
 }
 
-test('executeNotebook(plot.ipynb) runs in tslab and keeps SVG and PNG in one bundle', async () => {
+test('executeNotebook(plot.ipynb) runs in tslab, passes LATENTLAB_* on, keeps SVG+PNG', async () => {
   const output = path.join(scratch, 'plot.ipynb');
   const progress: string[] = [];
   await executeNotebook(path.join(fixtures, 'good', 'plot.ipynb'), output, {
     onProgress: (line) => progress.push(line),
+    env: { ...process.env, LATENTLAB_QUICK: '1' },
   });
   assert.deepEqual(
     progress,
@@ -36,8 +37,11 @@ test('executeNotebook(plot.ipynb) runs in tslab and keeps SVG and PNG in one bun
   assert.match(String(figures[0].data?.['image/png']), /^iVBORw0KGgo/, 'a base64 PNG beside it');
   const text = outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
   assert.match(text, /^129$/m, 'console.log output is kept');
+  assert.match(text, /^true$/m, 'quickMode() in the kernel sees LATENTLAB_QUICK=1');
   // The source notebook is not touched.
-  assert.ok(cells(path.join(fixtures, 'good', 'plot.ipynb')).every((c) => (c.outputs ?? []).length === 0));
+  assert.ok(
+    cells(path.join(fixtures, 'good', 'plot.ipynb')).every((c) => (c.outputs ?? []).length === 0),
+  );
 });
 
 test('executeNotebook(failing.ipynb) names the cell and error and keeps the partial copy', async () => {
