@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/nn/backend';
+import { standInAutoencoder, trainStep } from './fixtures/stand-in-autoencoder';
 
 type Pad = 'valid' | 'same' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 type Shape4 = [number, number, number, number];
@@ -175,6 +176,66 @@ test('Tile on wasm matches the cpu backend for float32 and int32', () => {
     );
     assert.deepEqual(Array.from(wasm), Array.from(cpu), `tile ${shape} by ${reps}`);
   }
+});
+
+test('Sum over leading axes on wasm matches the cpu backend; other sums still work', () => {
+  const sums: [number[], number[], boolean][] = [
+    [[4, 3, 3, 5], [0, 1, 2], false],
+    [[4, 3, 3, 5], [0, 1, 2], true],
+    [[6, 7], [0], false],
+    [[4, 3, 5], [1, 2], false],
+    [[4, 3, 5], [0, 2], true],
+  ];
+  sums.forEach(([shape, axes, keepDims], index) => {
+    const { cpu, wasm } = onBothBackends(() => {
+      const x = tf.randomUniform(shape, -1, 1, 'float32', index);
+      const s = tf.sum(x, axes, keepDims);
+      assert.deepEqual(
+        s.shape,
+        keepDims
+          ? shape.map((d, i) => (axes.includes(i) ? 1 : d))
+          : shape.filter((_, i) => !axes.includes(i)),
+      );
+      return s;
+    });
+    assert.ok(relativeError(wasm, cpu) < 1e-6, `sum ${shape} over ${axes}`);
+  });
+});
+
+test('tf.clone on wasm shares the data and survives disposing the original', () => {
+  tf.setBackend('wasm');
+  const x = tf.tensor([1, 2, 3]);
+  const y = tf.clone(x);
+  x.dispose();
+  assert.deepEqual(Array.from(y.dataSync()), [1, 2, 3]);
+  y.dispose();
+});
+
+test('Adam steps on the stand-in autoencoder give the same losses on wasm and cpu', () => {
+  // Every kernel training needs, end to end: convs, transposed convs, pooling, batch norm.
+  const images = tf.randomUniform([4, 28, 28, 1], 0, 1, 'float32', 5).dataSync();
+  let weights: Float32Array[] | undefined;
+  const losses: Record<string, number[]> = {};
+  for (const name of ['wasm', 'cpu']) {
+    tf.setBackend(name);
+    const model = standInAutoencoder();
+    if (weights === undefined)
+      weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+    model.setWeights(model.getWeights().map((w, i) => tf.tensor(weights![i], w.shape)));
+    const optimizer = tf.train.adam(1e-2);
+    const x = tf.tensor4d(images, [4, 28, 28, 1]);
+    trainStep(model, optimizer, x);
+    const tensors = tf.memory().numTensors;
+    losses[name] = [1, 2, 3].map(() => trainStep(model, optimizer, x));
+    assert.equal(tf.memory().numTensors, tensors, `${name}: a train step leaks no tensor`);
+    tf.dispose([x, ...model.weights.map((w) => w.read())]);
+    optimizer.dispose();
+  }
+  assert.ok(losses.wasm[2] < losses.wasm[0], `loss goes down: ${losses.wasm}`);
+  losses.wasm.forEach((loss, i) => {
+    const relative = Math.abs(loss - losses.cpu[i]) / losses.cpu[i];
+    assert.ok(relative < 1e-4, `step ${i}: wasm ${loss}, cpu ${losses.cpu[i]}`);
+  });
 });
 
 test('the wasm kernels leave no tensor and no wasm memory behind', () => {
