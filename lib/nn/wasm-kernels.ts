@@ -413,43 +413,6 @@ function tile(args: {
   return out;
 }
 
-/**
- * Sum of float32 over leading axes (a bias gradient sums [batch, height, width, channels]
- * over the first three): one pass adding rows, where the package first transposes the
- * tensor. Other sums use the package's kernel.
- */
-function sum(args: {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}): tf.TensorInfo {
-  const backend = args.backend as WasmBackend;
-  const { x } = args.inputs as { x: tf.TensorInfo };
-  const { axis, keepDims } = args.attrs as unknown as {
-    axis: number | number[];
-    keepDims: boolean;
-  };
-  const rank = x.shape.length;
-  const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
-  const leading = axes.length > 0 && axes.length < rank && axes.every((a, i) => a === i);
-  if (x.dtype !== 'float32' || !leading) {
-    const original = originals.get('Sum')!;
-    return original({ ...args, backend: backend as unknown as tf.KernelBackend }) as tf.TensorInfo;
-  }
-  const rows = x.shape.slice(0, axes.length).reduce((a, b) => a * b, 1);
-  const kept = x.shape.slice(axes.length);
-  const width = kept.reduce((a, b) => a * b, 1);
-  const outShape = keepDims ? [...axes.map(() => 1), ...kept] : kept;
-
-  const out = backend.makeOutput(outShape, 'float32');
-  const heap = backend.wasm.HEAPF32;
-  const xs = view(backend, heap, x, 0, rows * width);
-  const total = new Float64Array(width);
-  for (let r = 0, at = 0; r < rows; r++) for (let j = 0; j < width; j++) total[j] += xs[at++];
-  view(backend, heap, out, 0, width).set(total);
-  return out;
-}
-
 /** Identity shares the data (as the cpu backend does) instead of copying it. */
 function identity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
   const backend = args.backend as WasmBackend & { incRef(dataId: object): void };
@@ -545,6 +508,5 @@ const WASM_KERNELS: tf.KernelConfig[] = [
   { kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: conv2DBackpropInput },
   { kernelName: 'MaxPoolGrad', backendName: 'wasm', kernelFunc: maxPoolGrad },
   { kernelName: 'Tile', backendName: 'wasm', kernelFunc: tile },
-  { kernelName: 'Sum', backendName: 'wasm', kernelFunc: sum },
   { kernelName: 'Identity', backendName: 'wasm', kernelFunc: identity },
 ];
