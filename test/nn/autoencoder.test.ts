@@ -146,6 +146,29 @@ test('trainStep lowers the loss on a fixed batch', () => {
   disposeAutoencoder(model);
 });
 
+test('trainStep adds weightDecay * w to the gradient, as PyTorch Adam does', () => {
+  // With a huge decay the gradient is about 1000 w, and Adam's first step moves every
+  // weight by the learning rate against its sign. (AdamW would shrink it by lr * wd * w.)
+  const model = createAutoencoder();
+  const weights = () => model.decoder.trainableWeights.map((w) => w.read().dataSync().slice());
+  const before = weights();
+  const optimizer = tf.train.adam(1e-3, 0.9, 0.999, 1e-8);
+  const batch = blobs(8);
+  trainStep(model, optimizer, batch.images, batch.count, 1000);
+  const after = weights();
+  let checked = 0;
+  before.forEach((values, k) =>
+    values.forEach((w, i) => {
+      if (Math.abs(w) < 1e-2) return;
+      assert.ok(Math.abs(after[k][i] - (w - 1e-3 * Math.sign(w))) < 1e-6, `${w} -> ${after[k][i]}`);
+      checked++;
+    }),
+  );
+  assert.ok(checked > 10000, `checked ${checked} weights`);
+  optimizer.dispose();
+  disposeAutoencoder(model);
+});
+
 test('trainAutoencoder leaks no tensors and decays the learning rate', async () => {
   const model = createAutoencoder();
   const before = tf.memory().numTensors;
@@ -263,6 +286,7 @@ test('saveAutoencoder then loadAutoencoder gives the same encodings', async () =
   await assert.rejects(loadAutoencoder(dir), /saved autoencoder incomplete: missing .*decoder/);
   disposeAutoencoder(model);
   disposeAutoencoder(loaded.model);
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 test('trainedAutoencoder reuses a model saved with the same settings only', async () => {
@@ -279,4 +303,5 @@ test('trainedAutoencoder reuses a model saved with the same settings only', asyn
   assert.equal(other.reused, false);
   assert.notEqual(other.dir, first.dir);
   [first, again, other].forEach((t) => disposeAutoencoder(t.model));
+  fs.rmSync(cacheDir, { recursive: true, force: true });
 });

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -28,9 +28,13 @@ function idx(shape: number[], values: number[], magic = 0x0800 | shape.length): 
   return Buffer.concat([header, Buffer.from(values)]);
 }
 
+const tempDirs: string[] = [];
 function tempDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-idx-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-idx-'));
+  tempDirs.push(dir);
+  return dir;
 }
+after(() => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
 /** Writes a gzipped images file and labels file of `count` images sized h x w. */
 function writePair(dir: string, count: number, h: number, w: number, labelCount = count) {
