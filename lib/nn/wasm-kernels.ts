@@ -1,5 +1,5 @@
 /**
- * Convolution gradients for the wasm backend, fast enough to train the autoencoder.
+ * Training kernels for the wasm backend, fast enough to train the autoencoder.
  *
  * @tensorflow/tfjs-backend-wasm 4.22 has no `Conv2DBackpropFilter` (so no conv layer can
  * train) and its `Conv2DBackpropInput` (the gradient of a conv, and the forward pass of a
@@ -13,7 +13,12 @@
  *   then interleaved. With stride 1 that is a single conv and no copy.
  *
  * Only channels-last (NHWC), dilation 1; any stride and padding tfjs passes ('valid', 'same',
- * explicit numbers). They run on one thread: the wasm backend has no threads in Node.
+ * explicit numbers). Three more replace slow package kernels met in training: `MaxPoolGrad`
+ * (one pass in JavaScript, 2x faster), float32 `Tile` (used by the batch-norm gradient;
+ * block copies, ~100x faster) and `Identity` (shares the data instead of copying).
+ *
+ * Everything runs on one thread: the wasm backend has no threads in Node (tfjs issue 3830),
+ * so the second core of a two-core machine stays idle during training.
  */
 import * as tf from '@tensorflow/tfjs';
 
