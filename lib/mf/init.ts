@@ -9,6 +9,7 @@ import { SparseMatrix } from '../sparse/matrix';
 import { SeededRandom } from '../sparse/random';
 import { Factors, randomFactors, zeroFactors } from './factors';
 import { dot } from './linalg';
+import { reserve, wasmKernels } from './wasm';
 
 export type InitMethod = 'random' | 'svd';
 export const INIT_METHODS: readonly InitMethod[] = ['random', 'svd'];
@@ -65,28 +66,55 @@ export function svdFactors(
   //    A ~ Y B = (Y Vr) S (Qb Ur)^T.
   const Bt = multiplyTransposed(matrix, Y, width);
   const Qb = orthonormal(Bt, n, width);
-  const R = Matrix.from1DArray(width, n, transpose(Qb, n, width)).mmul(
-    Matrix.from1DArray(n, width, Bt),
-  );
+  const R = Matrix.from1DArray(width, width, multiplyTransposedDense(Qb, Bt, n, width));
   const svd = new SingularValueDecomposition(R);
-  const U = Matrix.from1DArray(m, width, Y).mmul(svd.rightSingularVectors);
-  const V = Matrix.from1DArray(n, width, Qb).mmul(svd.leftSingularVectors);
+  const U = multiplyDense(Y, svd.rightSingularVectors.to1DArray(), m, width);
+  const V = multiplyDense(Qb, svd.leftSingularVectors.to1DArray(), n, width);
   const S = svd.diagonal;
 
   const factors = zeroFactors(m, n, k);
   for (let u = 0; u < m; u++) {
-    for (let f = 0; f < k; f++) factors.Q[u * k + f] = U.get(u, f) * S[f];
+    for (let f = 0; f < k; f++) factors.Q[u * k + f] = U[u * width + f] * S[f];
   }
   for (let i = 0; i < n; i++) {
-    for (let f = 0; f < k; f++) factors.P[i * k + f] = V.get(i, f);
+    for (let f = 0; f < k; f++) factors.P[i * k + f] = V[i * width + f];
   }
   return factors;
 }
 
-function transpose(X: Float64Array, rows: number, width: number): Float64Array {
+/** X^T Y for X and Y both rows x width, row-major: width x width, row-major. */
+function multiplyTransposedDense(
+  X: Float64Array,
+  Y: Float64Array,
+  rows: number,
+  width: number,
+): Float64Array {
+  const out = new Float64Array(width * width);
+  for (let r = 0; r < rows; r++) {
+    const o = r * width;
+    for (let a = 0; a < width; a++) {
+      const x = X[o + a];
+      if (x === 0) continue;
+      const at = a * width;
+      for (let b = 0; b < width; b++) out[at + b] += x * Y[o + b];
+    }
+  }
+  return out;
+}
+
+/** X (rows x width) times B (width x width, as a flat row-major array): rows x width. */
+function multiplyDense(X: Float64Array, B: number[], rows: number, width: number): Float64Array {
+  const Bf = Float64Array.from(B);
   const out = new Float64Array(rows * width);
-  for (let r = 0; r < rows; r++)
-    for (let c = 0; c < width; c++) out[c * rows + r] = X[r * width + c];
+  for (let r = 0; r < rows; r++) {
+    const o = r * width;
+    for (let t = 0; t < width; t++) {
+      const x = X[o + t];
+      if (x === 0) continue;
+      const bt = t * width;
+      for (let c = 0; c < width; c++) out[o + c] += x * Bf[bt + c];
+    }
+  }
   return out;
 }
 
@@ -119,11 +147,79 @@ function multiplyTransposed(A: SparseMatrix, Y: Float64Array, width: number): Fl
 }
 
 /**
- * An orthonormal basis (rows x width, row-major) of the columns of X, by modified
- * Gram-Schmidt done twice (column-major inside, so every column is contiguous). A column
- * that vanishes (rank deficiency) is replaced by zeros.
+ * An orthonormal basis (rows x width, row-major) of the columns of X: Cholesky QR done twice
+ * (X^T X = R^T R, X R^-1; one streaming pass over the rows each), which is fast and, done
+ * twice, orthogonal to rounding. When X^T X is not positive definite (X has dependent
+ * columns) it falls back to modified Gram-Schmidt, which zeroes the dependent columns.
  */
 function orthonormal(X: Float64Array, rows: number, width: number): Float64Array {
+  const once = choleskyQr(X, rows, width);
+  const twice = once && choleskyQr(once, rows, width);
+  return twice ?? gramSchmidt(X, rows, width);
+}
+
+function choleskyQr(X: Float64Array, rows: number, width: number): Float64Array | undefined {
+  // 1. G = X^T X (lower triangle).
+  const G = gramOfColumns(X, rows, width);
+
+  // 2. G = L L^T, refusing a nearly singular G (its columns would lose orthogonality).
+  let trace = 0;
+  for (let a = 0; a < width; a++) trace += G[a * width + a];
+  for (let i = 0; i < width; i++) {
+    for (let j = 0; j <= i; j++) {
+      const s = G[i * width + j] - dot(G, i * width, G, j * width, j);
+      if (j < i) G[i * width + j] = s / G[j * width + j];
+      else if (s > 1e-10 * trace) G[i * width + i] = Math.sqrt(s);
+      else return undefined;
+    }
+  }
+
+  // 3. Each row of Q solves q L^T = x, i.e. L q^T = x^T (forward substitution).
+  const out = new Float64Array(rows * width);
+  for (let r = 0; r < rows; r++) {
+    const o = r * width;
+    for (let i = 0; i < width; i++) {
+      out[o + i] = (X[o + i] - dot(G, i * width, out, o, i)) / G[i * width + i];
+    }
+  }
+  return out;
+}
+
+/** X^T X (width x width, lower triangle filled) in WebAssembly when available. */
+function gramOfColumns(X: Float64Array, rows: number, width: number): Float64Array {
+  const G = new Float64Array(width * width);
+  const wasm = wasmKernels();
+  if (wasm) {
+    // Columns of X as vectors of even length (zero-padded), an even number of them.
+    const len = rows + (rows & 1);
+    const count = width + (width & 1);
+    const gAt = count * len;
+    reserve(wasm, 8 * (gAt + count * count));
+    const heap = new Float64Array(wasm.memory.buffer);
+    heap.fill(0, 0, gAt);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < width; c++) heap[c * len + r] = X[r * width + c];
+    }
+    wasm.gram(0, count, len, 8 * gAt);
+    for (let a = 0; a < width; a++) {
+      for (let b = 0; b <= a; b++) G[a * width + b] = heap[gAt + a * count + b];
+    }
+    return G;
+  }
+  for (let r = 0; r < rows; r++) {
+    const o = r * width;
+    for (let a = 0; a < width; a++) {
+      const x = X[o + a];
+      if (x === 0) continue;
+      const at = a * width;
+      for (let b = 0; b <= a; b++) G[at + b] += x * X[o + b];
+    }
+  }
+  return G;
+}
+
+/** Modified Gram-Schmidt, twice, column-major inside; vanishing columns become zeros. */
+function gramSchmidt(X: Float64Array, rows: number, width: number): Float64Array {
   const C = new Float64Array(rows * width);
   for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) C[c * rows + r] = X[r * width + c];
   for (let pass = 0; pass < 2; pass++) {

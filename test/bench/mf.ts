@@ -1,6 +1,6 @@
 /**
  * Speed of matrix factorization, one `name value unit` line per figure:
- * seconds per exact ALS sweep and per SGD epoch (k = 100) on a seeded synthetic matrix of
+ * seconds per exact ALS sweep, per SGD epoch and for the SVD initialisation (k = 100) on a seeded synthetic matrix of
  * the assignment's size after cold start and on MovieLens latest-small, peak memory, and
  * the time to load and cold-start a Yelp-sized `.npy`. Wall-clock seconds; `.cpu` lines
  * give this process's CPU seconds, which read better on a busy machine.
@@ -17,6 +17,7 @@ import {
   loadRatings,
   randomFactors,
   ratingMatrix,
+  svdFactors,
   writeNpy,
 } from '../../lib/mf';
 import { SeededRandom, SparseMatrix, coldStart, meanShift } from '../../lib/sparse';
@@ -50,6 +51,9 @@ function factorizationFigures(name: string, matrix: SparseMatrix): void {
   const alsTimes = repeat(3, () => alsSweep(matrix, als, LAMBDA));
   print(`mf.als.sweep.${name}`, median(alsTimes.wall), 's');
   print(`mf.als.sweep.${name}.cpu`, median(alsTimes.cpu), 's');
+
+  const svd = repeat(1, () => svdFactors(matrix, K, 0));
+  print(`mf.init.svd.${name}`, svd.wall[0], 's');
 
   const sgd = randomFactors(matrix.nRows, matrix.nCols, K, 0);
   const epochs = new SgdEpochs(matrix, 0);
