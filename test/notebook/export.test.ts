@@ -35,6 +35,7 @@ test('exportPdf(plot.ipynb) shows the plot, wraps long lines whole, and heads pa
   const joined = joinedText(pdf);
   const literal = `LONGLINE-START-${'x'.repeat(60)}-${'y'.repeat(40)}-LONGLINE-END`;
   assert.ok(joined.includes(literal), 'the long code line is in the PDF, whole');
+  assert.ok(joined.includes('[0,1,2,3,4].map((x)=>({x,y:x*x}))'), 'highlighted code intact');
   assert.ok(joined.includes(`MDBLOCK-START-${'m'.repeat(90)}-MDBLOCK-END`), 'markdown block');
   const images = execFileSync('pdfimages', ['-list', pdf], { encoding: 'utf8' })
     .split('\n')
