@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { imageCount, pageCount, pageTexts, root } from './helpers';
+import { imageCount, pageCount, pageTexts, root, runSubmit } from './helpers';
 
-// The whole command, as a student runs it (`npm start`), in quick mode on the real data,
-// over copies of the two assignment notebooks; one copy gets a deliberately long code line.
+// The whole command in quick mode on the real data, over copies of the two assignment
+// notebooks; one copy gets a deliberately long code line. (`npm start` is this command after
+// set-up; set-up itself runs at the start of `npm test`.)
 const ASSIGNMENTS = ['autoencoder.ipynb', 'matrix-factorization.ipynb'];
 const LONG_LINE =
   "const deliberatelyLongLine = 'LONG-" + 'abcdefghij'.repeat(14) + "-END'; // not clipped";
@@ -19,7 +19,7 @@ interface Cell {
 const text = (source: string | string[]) => (Array.isArray(source) ? source.join('') : source);
 const squeeze = (s: string) => s.replace(/[\s↪\u2308-\u231f`*_]/gu, '').replace(/’/g, "'");
 
-test('npm start in quick mode exports both assignments with every task, plot and long line', async () => {
+test('submit in quick mode exports both assignments with every task, plot and long line', async () => {
   // 1. Copies inside the project (so the kernel finds 'latentlab'), outside notebooks/.
   const work = path.join(root, 'out', 'test-quick');
   fs.rmSync(work, { recursive: true, force: true });
@@ -44,10 +44,10 @@ test('npm start in quick mode exports both assignments with every task, plot and
 
   // 2. The command.
   const output = path.join(work, 'submission.pdf');
-  const args = ['start', '--', '--notebooks', copies, '--out-dir', path.join(work, 'out')];
+  const args = ['--notebooks', copies, '--out-dir', path.join(work, 'out')];
   args.push('--output', output, '--name', 'Ada Lovelace');
-  const result = await run('npm', args, { ...process.env, LATENTLAB_QUICK: '1' });
-  assert.equal(result.code, 0, result.stderr.slice(-3000));
+  const result = await runSubmit(args, { ...process.env, LATENTLAB_QUICK: '1' });
+  assert.equal(result.code, 0, `${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
   assert.match(result.stdout, /wrote .*submission\.pdf \((\d+) pages\)/);
 
   // 3. The PDF: every task heading, at least one image per plot drawn, the long line whole.
@@ -68,14 +68,3 @@ test('npm start in quick mode exports both assignments with every task, plot and
   assert.ok(imageCount(output) >= plots, `${imageCount(output)} images for ${plots} plots`);
   assert.ok(joined.includes(squeeze(LONG_LINE)), 'the long code line survives whole');
 });
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(command, args, { cwd: root, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
