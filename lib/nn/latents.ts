@@ -8,7 +8,7 @@ import { IMAGE_SHAPE, LATENT_SHAPE, LATENT_SIZE, type Autoencoder } from './auto
 import { sampleIndices } from './random';
 import { runLayers } from './train-autoencoder';
 
-const IMAGE_SIZE = IMAGE_SHAPE[0] * IMAGE_SHAPE[1];
+const PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1];
 
 /** Encodes `count` images (row-major pixels in [0, 1]) to `count x 288` latent values. */
 export function encodeImages(
@@ -16,7 +16,7 @@ export function encodeImages(
   images: Float32Array,
   batchSize = 500,
 ): Float32Array {
-  return mapBatches(model.encoder, images, IMAGE_SIZE, [...IMAGE_SHAPE], LATENT_SIZE, batchSize);
+  return mapBatches(model.encoder, images, PIXELS, [...IMAGE_SHAPE], LATENT_SIZE, batchSize);
 }
 
 /** Decodes `count x 288` latent values to `count` images of 28 x 28 pixels in [0, 1]. */
@@ -25,7 +25,7 @@ export function decodeLatents(
   latents: Float32Array,
   batchSize = 500,
 ): Float32Array {
-  return mapBatches(model.decoder, latents, LATENT_SIZE, [...LATENT_SHAPE], IMAGE_SIZE, batchSize);
+  return mapBatches(model.decoder, latents, LATENT_SIZE, [...LATENT_SHAPE], PIXELS, batchSize);
 }
 
 /** A random sample of a set, encoded. */
@@ -55,8 +55,8 @@ export function sampleLatents(
   }
   const indices = [...sampleIndices(set.count, count, seed)];
   const images = indices.map((i) => imageAt(set, i));
-  const pixels = new Float32Array(count * IMAGE_SIZE);
-  images.forEach((image, k) => pixels.set(image, k * IMAGE_SIZE));
+  const pixels = new Float32Array(count * PIXELS);
+  images.forEach((image, k) => pixels.set(image, k * PIXELS));
   return {
     latents: encodeImages(model, pixels),
     indices,
@@ -92,9 +92,9 @@ export function interpolate(
   if (!Number.isInteger(steps) || !(steps >= 2)) {
     throw new RangeError(`invalid steps: ${steps}, expected an integer of at least 2`);
   }
-  const pair = new Float32Array(2 * IMAGE_SIZE);
+  const pair = new Float32Array(2 * PIXELS);
   pair.set(imageAt(set, from), 0);
-  pair.set(imageAt(set, to), IMAGE_SIZE);
+  pair.set(imageAt(set, to), PIXELS);
   const ends = encodeImages(model, pair);
   const a = ends.subarray(0, LATENT_SIZE);
   const b = ends.subarray(LATENT_SIZE);
@@ -110,7 +110,7 @@ export function interpolate(
     from: imageAt(set, from),
     to: imageAt(set, to),
     fractions,
-    images: fractions.map((_, k) => decoded.slice(k * IMAGE_SIZE, (k + 1) * IMAGE_SIZE)),
+    images: fractions.map((_, k) => decoded.slice(k * PIXELS, (k + 1) * PIXELS)),
   };
 }
 

@@ -10,6 +10,10 @@
  *   ae.tsne.300      seconds for t-SNE (perplexity 30) of 300 latents
  *   ae.memory.peak   peak resident memory of the process
  *
+ * On a shared machine wall-clock times grow with the load; the `.cpu` lines give the same
+ * figures from the process's CPU time (the wasm backend runs on one thread), which is what
+ * an otherwise idle machine would show.
+ *
  * Options: `--steps N` timed steps at batch 256 (default 8; batch 1024 gets a quarter).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -33,6 +37,7 @@ async function main(): Promise<void> {
 
   // 1. Training steps: one warm-up step, then the mean of the timed ones.
   const stepMs: Record<number, number> = {};
+  const stepCpuMs: Record<number, number> = {};
   for (const [batchSize, count] of [
     [256, steps],
     [1024, Math.max(1, Math.round(steps / 4))],
@@ -44,10 +49,13 @@ async function main(): Promise<void> {
     );
     trainStep(model, optimizer, batch.images, batchSize, 1e-4);
     const started = performance.now();
+    const cpu = process.cpuUsage();
     for (let s = 0; s < count; s++) trainStep(model, optimizer, batch.images, batchSize, 1e-4);
     stepMs[batchSize] = (performance.now() - started) / count;
+    stepCpuMs[batchSize] = cpuMs(cpu) / count;
     optimizer.dispose();
     print(`ae.step.b${batchSize}`, stepMs[batchSize], 'ms');
+    print(`ae.step.b${batchSize}.cpu`, stepCpuMs[batchSize], 'ms');
   }
 
   // 2. Forward passes over the test set.
@@ -55,10 +63,13 @@ async function main(): Promise<void> {
   const latents = encodeImages(model, test.images);
   const encodeSeconds = (performance.now() - started) / 1000;
   started = performance.now();
+  const cpu = process.cpuUsage();
   reconstructionLoss(model, test);
   const evalSeconds = (performance.now() - started) / 1000;
-  const epochSeconds = (stepMs[256] * batchCount(TRAIN_IMAGES, 256)) / 1000 + evalSeconds;
-  print('ae.epoch.b256', epochSeconds, 's');
+  const evalCpuSeconds = cpuMs(cpu) / 1000;
+  const steps256 = batchCount(TRAIN_IMAGES, 256);
+  print('ae.epoch.b256', (stepMs[256] * steps256) / 1000 + evalSeconds, 's');
+  print('ae.epoch.b256.cpu', (stepCpuMs[256] * steps256) / 1000 + evalCpuSeconds, 's');
   print('ae.encode.10k', encodeSeconds, 's');
   print('ae.eval.10k', evalSeconds, 's');
   if (latents.length !== test.count * LATENT_SIZE) throw new Error('encoding lost images');
@@ -70,6 +81,12 @@ async function main(): Promise<void> {
   print('ae.tsne.300', (performance.now() - started) / 1000, 's');
 
   print('ae.memory.peak', process.resourceUsage().maxRSS / 1024, 'MB');
+}
+
+/** CPU milliseconds (user and system) of this process since `start`. */
+function cpuMs(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 function print(name: string, value: number, unit: string): void {
