@@ -76,6 +76,8 @@ export function createAutoencoder(options: AutoencoderOptions = {}): Autoencoder
   const pool = () =>
     tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool${++count.pool}` });
   // PyTorch's momentum 0.1 weighs the new batch; tfjs's momentum weighs the old average.
+  // tfjs feeds the running variance the biased batch variance (PyTorch: unbiased, a factor
+  // n / (n - 1) with n >= 256 * 144 values here), so the two differ by under 0.01%.
   const norm = () =>
     tf.layers.batchNormalization({
       axis: -1,
