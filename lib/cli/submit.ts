@@ -26,7 +26,7 @@ Options:
   --notebooks DIR        the notebooks to run (default notebooks/)
   --out-dir DIR          executed notebooks and their PDFs (default out/)
   --in-place             also save the executed notebooks over the ones in notebooks/
-  --timeout SECONDS      the longest one cell may run (default 3600)
+  --timeout SECONDS      the longest one cell may run (default 14400, 4 h)
   --download             download missing data sets (Fashion-MNIST, MovieLens) first
   --help                 this text
 
@@ -100,7 +100,7 @@ export function parseRequest(argv: string[]): SubmitRequest | 'help' {
   }
   const { values, positionals } = parsed;
   if (values.help) return 'help';
-  const timeout = values.timeout === undefined ? 3600 : Number(values.timeout);
+  const timeout = values.timeout === undefined ? 14400 : Number(values.timeout);
   if (!(timeout > 0)) throw new UsageError(`invalid --timeout: ${values.timeout} (seconds > 0)`);
   const root = projectRoot();
   return {

@@ -12,7 +12,7 @@ import { jupyterPython, SetupError } from './jupyter';
 export interface ExecuteOptions {
   /** Jupyter kernel name. Default `'tslab'`. */
   kernel?: string;
-  /** Seconds one cell may run before the run stops. Default 3600. */
+  /** Seconds one cell may run before the run stops. Default 14400 (4 h: full autoencoder training is one long cell). */
   timeout?: number;
   /** Receives each progress line (`autoencoder.ipynb: cell 7/31`). Default console.log. */
   onProgress?: (line: string) => void;
@@ -44,7 +44,7 @@ export async function executeNotebook(
   output: string,
   options: ExecuteOptions = {},
 ): Promise<void> {
-  const { kernel = 'tslab', timeout = 3600, onProgress = console.log } = options;
+  const { kernel = 'tslab', timeout = 14400, onProgress = console.log } = options;
   const env = options.env ?? process.env;
   if (!(timeout > 0)) throw new RangeError(`invalid timeout: ${timeout} (expected seconds > 0)`);
   const python = jupyterPython(env);
