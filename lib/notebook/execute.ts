@@ -12,7 +12,8 @@ import { jupyterPython, SetupError } from './jupyter';
 export interface ExecuteOptions {
   /** Jupyter kernel name. Default `'tslab'`. */
   kernel?: string;
-  /** Seconds one cell may run before the run stops. Default 14400 (4 h: full autoencoder training is one long cell). */
+  /** Seconds one cell may run before the run stops (a full autoencoder training is one long
+   *  cell). Default 14400, 4 hours. */
   timeout?: number;
   /** Receives each progress line (`autoencoder.ipynb: cell 7/31`). Default console.log. */
   onProgress?: (line: string) => void;
