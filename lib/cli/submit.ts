@@ -30,8 +30,9 @@ Options:
   --download             download missing data sets (Fashion-MNIST, MovieLens) first
   --help                 this text
 
-The notebooks in notebooks/ are not changed unless --in-place is given. LATENTLAB_QUICK=1 runs with small
-parameters; LATENTLAB_DATA names the data folder.`;
+Executed notebooks and per-notebook PDFs go to out/; the notebooks in notebooks/ are not
+changed unless --in-place is given. LATENTLAB_QUICK=1 runs with small parameters;
+LATENTLAB_DATA names the data folder.`;
 
 /** What the command was asked to do, checked. */
 export interface SubmitRequest {
