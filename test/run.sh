@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash lib/setup/setup.sh --quiet # also compiles lib/ and test/ with strict tsc
+bash lib/setup/setup.sh --quiet # also compiles lib/ and test/ into dist/
 
 # The browser test also needs Chromium, which the notebooks themselves do not.
 if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
@@ -12,6 +12,9 @@ if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get 
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
+
+echo "types: strict tsc"
+npx --no-install tsc -p tsconfig.json --noEmit
 
 echo "lint: eslint and prettier"
 npx --no-install eslint .

@@ -12,7 +12,7 @@ import { chromium, type BrowserContext } from 'playwright-core';
 // in quick mode, every cell is run from the browser, and the page is checked for errors and
 // for plots drawn as images. Copies are used, so the server never saves over notebooks/.
 const root = path.join(__dirname, '..', '..');
-const ASSIGNMENTS = ['matrix-factorization.ipynb', 'autoencoder.ipynb'];
+const ASSIGNMENTS = ['1-matrix-factorization.ipynb', '2-autoencoder.ipynb'];
 const screenshots = path.join(root, 'out', 'screenshots');
 const RUN_TIMEOUT = 300_000;
 

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
-const notebook = path.join(root, 'notebooks', 'matrix-factorization.ipynb');
+const notebook = path.join(root, 'notebooks', '1-matrix-factorization.ipynb');
 const python = '/usr/bin/python3';
 
 interface Output {
@@ -30,7 +30,7 @@ function tslabMissing(): string | undefined {
 const missing = tslabMissing();
 
 test(
-  'matrix-factorization.ipynb runs in quick mode without errors and draws plots',
+  '1-matrix-factorization.ipynb runs in quick mode without errors and draws plots',
   { skip: missing ? `skipped: ${missing}` : false, timeout: 300_000 },
   () => {
     assert.ok(
@@ -57,7 +57,7 @@ test(
     );
     assert.equal(run.status, 0, `nbconvert failed:\n${run.stderr.slice(-3000)}`);
     const executed = JSON.parse(
-      fs.readFileSync(path.join(out, 'matrix-factorization.ipynb'), 'utf8'),
+      fs.readFileSync(path.join(out, '1-matrix-factorization.ipynb'), 'utf8'),
     ) as { cells: { outputs?: Output[] }[] };
     const outputs = executed.cells.flatMap((cell) => cell.outputs ?? []);
     // tslab reports a runtime error as a stderr stream, a compile error as an error output.

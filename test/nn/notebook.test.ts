@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
-const notebook = path.join(root, 'notebooks', 'autoencoder.ipynb');
+const notebook = path.join(root, 'notebooks', '2-autoencoder.ipynb');
 const python = '/usr/bin/python3';
 /** Sample images, loss curve, reconstructions, PCA, t-SNE x 3, interpolations x 3. */
 const EXPECTED_PNGS = 10;
@@ -30,7 +30,7 @@ function tslabMissing(): string | undefined {
 const missing = tslabMissing();
 
 test(
-  'autoencoder.ipynb runs in quick mode without errors and draws every plot',
+  '2-autoencoder.ipynb runs in quick mode without errors and draws every plot',
   { skip: missing ? `skipped: ${missing}` : false, timeout: 600_000 },
   () => {
     assert.ok(
@@ -55,7 +55,7 @@ test(
       { encoding: 'utf8', env: { ...process.env, LATENTLAB_QUICK: '1' } },
     );
     assert.equal(run.status, 0, `nbconvert failed:\n${run.stderr.slice(-3000)}`);
-    const executed = JSON.parse(fs.readFileSync(path.join(out, 'autoencoder.ipynb'), 'utf8')) as {
+    const executed = JSON.parse(fs.readFileSync(path.join(out, '2-autoencoder.ipynb'), 'utf8')) as {
       cells: { outputs?: Output[] }[];
     };
     fs.rmSync(out, { recursive: true, force: true });

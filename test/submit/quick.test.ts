@@ -7,7 +7,7 @@ import { imageCount, pageCount, pageTexts, root, runSubmit } from './helpers';
 // The whole command in quick mode on the real data, over copies of the two assignment
 // notebooks; one copy gets a deliberately long code line. (`npm start` is this command after
 // set-up; set-up itself runs at the start of `npm test`.)
-const ASSIGNMENTS = ['autoencoder.ipynb', 'matrix-factorization.ipynb'];
+const ASSIGNMENTS = ['1-matrix-factorization.ipynb', '2-autoencoder.ipynb'];
 const LONG_LINE =
   "const deliberatelyLongLine = 'LONG-" + 'abcdefghij'.repeat(14) + "-END'; // not clipped";
 
