@@ -138,13 +138,16 @@ export function imageGridFigure(images: GridImage[], options: ImageGridOptions =
     throw new Error(`imageGridFigure: columns must be a positive integer, got ${columns}`);
   }
 
-  // 1. Cell size: the scaled image, widened for the longest title, plus room for the titles.
-  const titled = images.some((image) => image.title);
-  const longest = Math.max(0, ...images.map((image) => (image.title ?? '').length));
+  // 1. Cell size: the scaled image, widened only for the longest word, so that grids of
+  //    the same images line up whatever their titles; titles wrap at spaces below.
   const imageWidth = width * scale;
   const imageHeight = height * scale;
-  const cellWidth = Math.max(imageWidth, Math.ceil(longest * CHAR_WIDTH)) + GAP;
-  const cellHeight = imageHeight + (titled ? TITLE_ROW : 0) + GAP;
+  const words = images.flatMap((image) => (image.title ?? '').split(/\s+/));
+  const longestWord = Math.max(0, ...words.map((word) => word.length));
+  const cellWidth = Math.max(imageWidth, Math.ceil(longestWord * CHAR_WIDTH)) + GAP;
+  const titles = images.map((image) => wrapTitle(image.title ?? '', cellWidth - GAP));
+  const titleLines = Math.max(0, ...titles.map((lines) => lines.length));
+  const cellHeight = imageHeight + titleLines * TITLE_ROW + GAP;
   const rows = Math.ceil(images.length / columns);
   const figureWidth = columns * cellWidth + GAP;
   const figureHeight = rows * cellHeight + GAP;
@@ -163,11 +166,11 @@ export function imageGridFigure(images: GridImage[], options: ImageGridOptions =
       imageWidth,
       imageHeight,
     );
-    if (image.title) {
+    titles[i].forEach((line, j) => {
       body +=
-        `<text x="${left + (cellWidth - GAP) / 2}" y="${top + imageHeight + 14}" ` +
-        `text-anchor="middle" fill="black">${escapeXml(image.title)}</text>`;
-    }
+        `<text x="${left + (cellWidth - GAP) / 2}" y="${top + imageHeight + 14 + j * TITLE_ROW}" ` +
+        `text-anchor="middle" fill="black">${escapeXml(line)}</text>`;
+    });
   });
   const grid = {
     svg: svgOpen(figureWidth, figureHeight) + body + '</svg>',
@@ -266,6 +269,20 @@ export function thumbnailScatterFigure(
 }
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Words of a title joined into lines that fit `width` pixels (a longer word stays whole). */
+function wrapTitle(title: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const word of title.split(/\s+/).filter((w) => w !== '')) {
+    const last = lines.length - 1;
+    if (last >= 0 && (lines[last].length + 1 + word.length) * CHAR_WIDTH <= width) {
+      lines[last] += ` ${word}`;
+    } else {
+      lines.push(word);
+    }
+  }
+  return lines;
+}
+
 const CHAR_WIDTH = 6.5;
 const GAP = 8;
 const TITLE_ROW = 18;

@@ -104,6 +104,27 @@ test('imageGridFigure draws one pixelated <image> per image with its title', () 
   assert.deepEqual(pngSize(figureToPng(figure)), [2 * figure.width, 2 * figure.height]);
 });
 
+test('imageGridFigure wraps long titles at spaces so grids line up whatever the titles', () => {
+  const pixels = new Float32Array(784);
+  const short = imageGridFigure(
+    [
+      { pixels, title: '0%' },
+      { pixels, title: '100%' },
+    ],
+    { scale: 2 },
+  );
+  const long = imageGridFigure(
+    [
+      { pixels, title: '#0 Ankle boot' },
+      { pixels, title: '#1 Pullover' },
+    ],
+    { scale: 2 },
+  );
+  assert.equal(long.width, short.width);
+  assert.ok(long.svg.includes('>#0 Ankle<') && long.svg.includes('>boot<'));
+  assert.ok(long.height > short.height, 'a second title line adds height');
+});
+
 test('imageGridFigure rejects an image of the wrong size, naming it', () => {
   const images = [{ pixels: square(1) }, { pixels: new Float32Array(100) }];
   assert.throws(
