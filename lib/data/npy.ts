@@ -24,8 +24,16 @@ export function readNpy(file: string): NpyArray {
   if (!file.toLowerCase().endsWith('.npy')) {
     throw new Error(`${name}: expected a NumPy .npy file, got extension "${path.extname(file)}"`);
   }
-  const bytes = fs.readFileSync(file);
+  const bytes = readFile(file, name);
   return parseNpy(bytes, name);
+}
+
+/** The file's bytes; a missing file or a folder is named as such, not as an OS error code. */
+function readFile(file: string, name: string): Buffer {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) throw new Error(`${name}: not found: ${file}`);
+  if (stat.isDirectory()) throw new Error(`${name}: is a folder, expected a .npy file: ${file}`);
+  return fs.readFileSync(file);
 }
 
 /** Parses the bytes of a `.npy` file; `name` is used in error messages. */
@@ -60,7 +68,7 @@ export function parseNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   const raw = new Uint8Array(needed);
   raw.set(bytes.subarray(dataStart, dataStart + needed));
   const data = toFloat64(raw, dtype, count, name);
-  return { dtype, shape, data: fortranOrder ? fromFortran(data, shape) : data };
+  return { dtype, shape, data: fortranOrder ? fromFortran(data, shape, name) : data };
 }
 
 /** Writes values in C order as a version 1.0 `.npy` file of the given dtype. */
@@ -144,9 +152,14 @@ function toFloat64(raw: Uint8Array, dtype: NpyDtype, count: number, name: string
   return out;
 }
 
-function fromFortran(data: Float64Array, shape: number[]): Float64Array {
+function fromFortran(data: Float64Array, shape: number[], name: string): Float64Array {
   if (shape.length < 2) return data;
-  if (shape.length > 2) throw new Error(`Fortran-order arrays of ${shape.length} dimensions are not supported`);
+  if (shape.length > 2) {
+    throw new Error(
+      `${name}: Fortran-order array of shape [${shape.join(', ')}]; ` +
+        `expected at most 2 dimensions in Fortran order`,
+    );
+  }
   const [rows, cols] = shape;
   const out = new Float64Array(data.length);
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[r * cols + c] = data[c * rows + r];

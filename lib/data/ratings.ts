@@ -27,7 +27,10 @@ export interface Ratings {
 }
 
 export interface LoadRatingsOptions {
-  /** A `movieId,title` CSV for titles. Default `movies.csv` beside a CSV ratings file. */
+  /**
+   * A `movieId,title` CSV for titles; it must exist. Default `movies.csv` beside a CSV
+   * ratings file, when there is one.
+   */
   moviesFile?: string;
   /** Write one line with what was loaded. Default true. */
   log?: boolean;
@@ -44,10 +47,12 @@ export function loadRatings(file: string, options: LoadRatingsOptions = {}): Rat
       `${path.basename(file)}: expected a .npy or .csv ratings file, got "${extension}"`,
     );
   }
+  // An explicit movies file must exist; the default one beside a CSV is used when present.
+  const besideCsv = path.join(path.dirname(file), 'movies.csv');
   const moviesFile =
     options.moviesFile ??
-    (extension === '.csv' ? path.join(path.dirname(file), 'movies.csv') : undefined);
-  if (moviesFile !== undefined && fs.existsSync(moviesFile)) {
+    (extension === '.csv' && fs.existsSync(besideCsv) ? besideCsv : undefined);
+  if (moviesFile !== undefined) {
     const titles = loadTitles(moviesFile);
     ratings.titles = Array.from(ratings.itemIds, (id) => titles.get(id));
   }
@@ -136,14 +141,106 @@ interface Frame {
 
 function readCsv(file: string): Frame {
   const name = path.basename(file);
-  if (!fs.existsSync(file)) throw new Error(`${name}: file not found: ${file}`);
+  checkCsvFile(file, name);
   // Loaded lazily: polars' native module is only needed when a CSV is read.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pl = require('nodejs-polars') as typeof import('nodejs-polars');
   try {
-    return pl.readCSV(file, { inferSchemaLength: 0 }) as unknown as Frame;
+    // truncateRaggedLines false: a row with more fields than the header is an error, where
+    // by default polars would drop the extra fields ("1,2,3,5" would become rating 3).
+    return pl.readCSV(file, {
+      inferSchemaLength: 0,
+      truncateRaggedLines: false,
+    }) as unknown as Frame;
   } catch (error) {
+    const long = /more fields/.test((error as Error).message) ? firstLongRow(file) : undefined;
+    if (long) {
+      throw new Error(
+        `${name}: row ${long.row} (line ${long.line}) has ${long.fields} fields; expected ` +
+          `${long.expected} as in the header (a decimal comma, as in 3,5, must be a point)`,
+      );
+    }
     throw new Error(`${name}: could not read as CSV: ${(error as Error).message.split('\n')[0]}`);
+  }
+}
+
+/** Refuses a missing file, a folder and a gzipped file before polars sees them. */
+function checkCsvFile(file: string, name: string): void {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) throw new Error(`${name}: not found: ${file}`);
+  if (stat.isDirectory()) throw new Error(`${name}: is a folder, expected a .csv file: ${file}`);
+  const head = Buffer.alloc(2);
+  const fd = fs.openSync(file, 'r');
+  try {
+    fs.readSync(fd, head, 0, 2, 0);
+  } finally {
+    fs.closeSync(fd);
+  }
+  if (head[0] === 0x1f && head[1] === 0x8b) {
+    throw new Error(`${name}: compressed CSV (gzip); unzip it first`);
+  }
+}
+
+interface LongRow {
+  row: number;
+  line: number;
+  fields: number;
+  expected: number;
+}
+
+/**
+ * The first data row (1 = the row after the header) with more comma-separated fields than
+ * the header, counting commas outside double quotes; read in chunks, as files can be large.
+ */
+function firstLongRow(file: string): LongRow | undefined {
+  const [QUOTE, COMMA, NEWLINE, RETURN] = [0x22, 0x2c, 0x0a, 0x0d];
+  let quoted = false;
+  let fields = 1;
+  let blank = true;
+  let line = 1;
+  let recordLine = 1;
+  let row = 0;
+  let expected = 0;
+  const endRecord = (): LongRow | undefined => {
+    let long: LongRow | undefined;
+    if (!blank && expected === 0) {
+      expected = fields;
+    } else if (!blank) {
+      row++;
+      if (fields > expected) long = { row, line: recordLine, fields, expected };
+    }
+    fields = 1;
+    blank = true;
+    recordLine = line;
+    return long;
+  };
+  const chunk = Buffer.alloc(1 << 16);
+  const fd = fs.openSync(file, 'r');
+  try {
+    for (;;) {
+      const n = fs.readSync(fd, chunk);
+      for (let j = 0; j < n; j++) {
+        const b = chunk[j];
+        if (b === NEWLINE) line++;
+        if (b === QUOTE) {
+          quoted = !quoted;
+          blank = false;
+        } else if (quoted) {
+          continue;
+        } else if (b === COMMA) {
+          fields++;
+          blank = false;
+        } else if (b === NEWLINE) {
+          const long = endRecord();
+          if (long) return long;
+        } else if (b !== RETURN) {
+          blank = false;
+        }
+      }
+      if (n === 0) return endRecord();
+    }
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -172,6 +269,9 @@ function fromColumns(
   file: string,
 ): Ratings {
   const name = path.basename(file);
+  if (values.length === 0) {
+    throw new Error(`${name}: no ratings; expected at least one (user, item, rating) row`);
+  }
   for (let r = 0; r < values.length; r++) {
     if (!(values[r] > 0) || !Number.isFinite(values[r])) {
       throw new Error(

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { loadRatings, ratingMatrix, readNpy, writeNpy } from '../../lib/mf';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-mf-data-'));
@@ -124,5 +125,51 @@ test('loadRatings refuses other extensions', () => {
   assert.throws(
     () => loadRatings(file('r.json', '[]'), { log: false }),
     /r\.json: expected a \.npy or \.csv/,
+  );
+});
+
+test('loadRatings refuses a CSV row with more fields than the header, naming the row', () => {
+  // "3,5" with a decimal comma: polars alone would drop the last field and read rating 3.
+  const target = file('decimal-comma.csv', 'userId,movieId,rating\n1,1,4\n1,2,3,5\n');
+  assert.throws(
+    () => loadRatings(target, { log: false }),
+    /decimal-comma\.csv: row 2 \(line 3\) has 4 fields; expected 3 as in the header/,
+  );
+  const quoted = file('quoted-comma.csv', 'userId,movieId,title,rating\n1,1,"a, b",4\n');
+  assert.deepEqual(Array.from(loadRatings(quoted, { log: false }).values), [4]);
+});
+
+test('loadRatings refuses a header-only CSV and a [0, 3] .npy: no ratings', () => {
+  const csv = file('header-only.csv', 'userId,movieId,rating\n');
+  assert.throws(() => loadRatings(csv, { log: false }), /header-only\.csv: no ratings/);
+  const npy = file('none.npy');
+  writeNpy(npy, [], [0, 3], '<i8');
+  assert.throws(() => loadRatings(npy, { log: false }), /none\.npy: no ratings/);
+});
+
+test('readNpy names a missing file, a folder and a 3-D Fortran-order array', () => {
+  assert.throws(() => readNpy(file('absent.npy')), /absent\.npy: not found/);
+  fs.mkdirSync(file('folder.npy'), { recursive: true });
+  assert.throws(() => readNpy(file('folder.npy')), /folder\.npy: is a folder, expected a \.npy/);
+  const target = file('fortran3d.npy');
+  writeNpy(target, [1, 2, 3, 4, 5, 6], [1, 2, 3], '<f8');
+  const text = fs.readFileSync(target).toString('latin1').replace('False', 'True ');
+  fs.writeFileSync(target, Buffer.from(text, 'latin1'));
+  assert.throws(() => readNpy(target), /fortran3d\.npy: Fortran-order array of shape \[1, 2, 3\]/);
+});
+
+test('loadRatings refuses a gzipped CSV, a CSV folder and a missing explicit moviesFile', () => {
+  const gz = file('packed.csv');
+  fs.writeFileSync(gz, zlib.gzipSync('userId,movieId,rating\n1,1,4\n'));
+  assert.throws(() => loadRatings(gz, { log: false }), /packed\.csv: compressed CSV.*unzip it/);
+  fs.mkdirSync(file('folder.csv'), { recursive: true });
+  assert.throws(
+    () => loadRatings(file('folder.csv'), { log: false }),
+    /folder\.csv: is a folder, expected a \.csv file/,
+  );
+  const ratings = file('plain.csv', 'userId,movieId,rating\n1,1,4\n');
+  assert.throws(
+    () => loadRatings(ratings, { log: false, moviesFile: file('no-movies.csv') }),
+    /no-movies\.csv: not found/,
   );
 });
