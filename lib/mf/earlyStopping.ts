@@ -54,6 +54,12 @@ export function runWithEarlyStopping(
   const evalEvery = positiveInteger('evalEvery', options.evalEvery ?? 1);
   const logEvery = positiveInteger('logEvery', options.logEvery ?? 1);
   const log = options.log ?? true;
+  if (evalEvery > maxSteps) {
+    throw new Error(
+      `evalEvery ${evalEvery} is larger than maxSteps ${maxSteps}, so nothing would be ` +
+        `evaluated; expected evalEvery <= maxSteps`,
+    );
+  }
 
   const history: Progress[] = [];
   const started = performance.now();

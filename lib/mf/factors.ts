@@ -30,6 +30,29 @@ export function randomFactors(nUsers: number, nItems: number, k: number, seed = 
   return factors;
 }
 
+/**
+ * Refuses factors whose Q or P length does not match `k`, `nUsers` and `nItems`; `what`
+ * names them in the error.
+ */
+export function checkFactors(factors: Factors, what = 'factors'): void {
+  const { k, nUsers, nItems, Q, P } = factors;
+  for (const [name, value] of [
+    ['k', k],
+    ['nUsers', nUsers],
+    ['nItems', nItems],
+  ] as const) {
+    if (!(value >= 1) || !Number.isInteger(value)) {
+      throw new Error(`${what}: ${name} is ${value}; expected an integer >= 1`);
+    }
+  }
+  if (Q.length !== nUsers * k || P.length !== nItems * k) {
+    throw new Error(
+      `${what}: Q holds ${Q.length} and P ${P.length} numbers; expected ${nUsers * k} ` +
+        `(${nUsers} users x k ${k}) and ${nItems * k} (${nItems} items x k ${k})`,
+    );
+  }
+}
+
 /** A deep copy. */
 export function copyFactors(factors: Factors): Factors {
   return { ...factors, Q: factors.Q.slice(), P: factors.P.slice() };

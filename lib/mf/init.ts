@@ -30,9 +30,13 @@ export function initFactors(matrix: SparseMatrix, k: number, options: InitOption
   if (!(k >= 1) || !Number.isInteger(k)) {
     throw new Error(`invalid k: ${k}; expected an integer >= 1`);
   }
-  if (init === 'random') return randomFactors(matrix.nRows, matrix.nCols, k, seed);
-  if (init === 'svd') return svdFactors(matrix, k, seed, options.powerIterations ?? 2);
-  throw new Error(`unknown init: "${String(init)}"; expected one of ${INIT_METHODS.join(', ')}`);
+  if (!INIT_METHODS.includes(init)) {
+    throw new Error(`unknown init: "${String(init)}"; expected one of ${INIT_METHODS.join(', ')}`);
+  }
+  checkRank(matrix, k, init);
+  return init === 'svd'
+    ? svdFactors(matrix, k, seed, options.powerIterations ?? 2)
+    : randomFactors(matrix.nRows, matrix.nCols, k, seed);
 }
 
 /** Rank-k truncated SVD factors: Q = U_k S_k, P = V_k^T. */
@@ -44,12 +48,7 @@ export function svdFactors(
 ): Factors {
   const m = matrix.nRows;
   const n = matrix.nCols;
-  if (k > Math.min(m, n)) {
-    throw new Error(
-      `svd init: k = ${k} is larger than the matrix allows (${m} x ${n}: at most ` +
-        `${Math.min(m, n)}); lower k or use init "random"`,
-    );
-  }
+  checkRank(matrix, k, 'svd');
   const width = Math.min(k + 10, m, n);
 
   // 1. A random test matrix (items x width), pushed through A (A^T A)^q and orthonormalized.
@@ -80,6 +79,21 @@ export function svdFactors(
     for (let f = 0; f < k; f++) factors.P[i * k + f] = V[i * width + f];
   }
   return factors;
+}
+
+/**
+ * Refuses k above min(users, items): Q P has rank at most that, so more factors only cost
+ * time and memory (and a huge k would fail deep inside a typed-array allocation).
+ */
+function checkRank(matrix: SparseMatrix, k: number, init: string): void {
+  const m = matrix.nRows;
+  const n = matrix.nCols;
+  if (k > Math.min(m, n)) {
+    throw new Error(
+      `${init} init: k = ${k} is larger than the matrix allows (${m} x ${n}: at most ` +
+        `${Math.min(m, n)}, the largest rank of Q P); lower k`,
+    );
+  }
 }
 
 /** X^T Y for X and Y both rows x width, row-major: width x width, row-major. */

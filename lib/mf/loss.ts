@@ -1,5 +1,5 @@
-import { Entries, SparseMatrix } from '../sparse/matrix';
-import { Factors } from './factors';
+import { Entries, SparseMatrix, checkEntries } from '../sparse/matrix';
+import { Factors, checkFactors } from './factors';
 
 /**
  * The objective both optimizers minimise:
@@ -12,6 +12,17 @@ export function mfLoss(target: SparseMatrix | Entries, factors: Factors, lambda:
 
 /** Sum of squared errors `(R_ui - q_u p_i)^2` over the given entries. */
 export function squaredError(target: SparseMatrix | Entries, factors: Factors): number {
+  checkFactors(factors, 'mfLoss');
+  if (target instanceof SparseMatrix) {
+    if (target.nRows !== factors.nUsers || target.nCols !== factors.nItems) {
+      throw new Error(
+        `mfLoss: matrix is ${target.nRows} x ${target.nCols}, factors are ${factors.nUsers} users ` +
+          `x ${factors.nItems} items; expected the same size`,
+      );
+    }
+  } else {
+    checkEntries(target, factors.nUsers, factors.nItems, 'mfLoss');
+  }
   const { k, Q, P } = factors;
   let sum = 0;
   if (target instanceof SparseMatrix) {

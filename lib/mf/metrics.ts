@@ -1,5 +1,5 @@
-import { Entries } from '../sparse/matrix';
-import { Factors, predict } from './factors';
+import { Entries, checkEntries } from '../sparse/matrix';
+import { Factors, checkFactors, predict } from './factors';
 
 export interface StarErrors {
   /** Root mean squared error, in stars. */
@@ -15,6 +15,14 @@ export interface StarErrors {
  * is added back to both the prediction `q_u p_i` and the value before comparing.
  */
 export function starErrors(entries: Entries, factors: Factors, means: Float64Array): StarErrors {
+  checkFactors(factors, 'starErrors');
+  checkEntries(entries, factors.nUsers, factors.nItems, 'starErrors');
+  if (entries.values.length === 0) throw new Error('starErrors: no entries; expected at least one');
+  if (means.length !== factors.nUsers) {
+    throw new Error(
+      `starErrors: ${means.length} means for ${factors.nUsers} users; expected one per user`,
+    );
+  }
   const { rows, cols, values } = entries;
   let squared = 0;
   let absolute = 0;

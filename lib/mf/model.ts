@@ -40,46 +40,87 @@ export function saveModel(file: string, model: FittedModel): void {
   fs.writeFileSync(file, JSON.stringify(json));
 }
 
-/** Reads a model written by `saveModel`, checking its format and sizes. */
+/** Reads a model written by `saveModel`; errors name the file and the field that is wrong. */
 export function loadModel(file: string): FittedModel {
   const name = path.basename(file);
-  let json: Record<string, unknown>;
-  try {
-    json = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`${name}: not a saved model: ${(error as Error).message}`);
-  }
+  const json = readJson(file, name);
   if (json.format !== FORMAT || json.version !== VERSION) {
     throw new Error(
       `${name}: expected format ${FORMAT} version ${VERSION}, ` +
-        `got ${String(json.format)} version ${String(json.version)}`,
+        `got ${show(json.format)} version ${show(json.version)}`,
     );
   }
-  const k = json.k as number;
-  const nUsers = json.nUsers as number;
-  const nItems = json.nItems as number;
-  const read = (key: string, length: number): Float64Array => {
-    const array = decode(json[key] as string);
-    if (array.length !== length) {
-      throw new Error(`${name}: ${key} holds ${array.length} numbers, expected ${length}`);
+  const [k, nUsers, nItems] = (['k', 'nUsers', 'nItems'] as const).map((key) => {
+    const value = json[key];
+    if (typeof value !== 'number' || !(value >= 1) || !Number.isInteger(value)) {
+      throw new Error(`${name}: ${key} is ${show(value)}; expected an integer >= 1`);
     }
-    return array;
+    return value;
+  });
+  const read = (key: string, length: number): Float64Array => {
+    const text = json[key];
+    if (typeof text !== 'string' || text.length % 4 !== 0 || !BASE64.test(text)) {
+      throw new Error(`${name}: ${key} is ${show(text)}; expected a base64 string`);
+    }
+    const bytes = Buffer.from(text, 'base64');
+    if (bytes.length !== 8 * length) {
+      throw new Error(
+        `${name}: ${key} holds ${bytes.length} bytes; expected ${8 * length} ` +
+          `(${length} float64 numbers)`,
+      );
+    }
+    return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
   };
-  const titles = json.titles as (string | null)[] | undefined;
-  return {
-    factors: { k, nUsers, nItems, Q: read('Q', nUsers * k), P: read('P', nItems * k) },
+  const factors = { k, nUsers, nItems, Q: read('Q', nUsers * k), P: read('P', nItems * k) };
+  const model: FittedModel = {
+    factors,
     means: read('means', nUsers),
     userIds: read('userIds', nUsers),
     itemIds: read('itemIds', nItems),
-    ...(titles ? { titles: titles.map((t) => t ?? undefined) } : {}),
   };
+  const titles = json.titles;
+  if (titles !== undefined && titles !== null) {
+    if (!Array.isArray(titles) || titles.length !== nItems) {
+      throw new Error(
+        `${name}: titles is ${show(titles)}; expected an array of ${nItems} titles (one per item)`,
+      );
+    }
+    const bad = titles.findIndex((t) => t !== null && typeof t !== 'string');
+    if (bad >= 0) {
+      throw new Error(`${name}: titles[${bad}] is ${show(titles[bad])}; expected a string or null`);
+    }
+    model.titles = titles.map((t: string | null) => t ?? undefined);
+  }
+  return model;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** The file parsed as a JSON object, with clear errors for a missing file, a folder, bad JSON. */
+function readJson(file: string, name: string): Record<string, unknown> {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  if (stat === undefined) throw new Error(`${name}: not found: ${file}`);
+  if (stat.isDirectory()) throw new Error(`${name}: is a folder, expected a model .json file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${name}: not a saved model: ${(error as Error).message}`);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new Error(`${name}: not a saved model: expected a JSON object, got ${show(json)}`);
+  }
+  return json as Record<string, unknown>;
+}
+
+/** A short description of a JSON value for an error message. */
+function show(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 function encode(values: Float64Array): string {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
-}
-
-function decode(text: string): Float64Array {
-  const bytes = Buffer.from(text, 'base64');
-  return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
 }

@@ -1,5 +1,5 @@
 import { SparseMatrix } from '../sparse/matrix';
-import { Factors } from './factors';
+import { Factors, checkFactors } from './factors';
 
 export interface Recommendation {
   /** Item (column) index. */
@@ -23,6 +23,7 @@ export function recommend(
   user: number,
   count = 10,
 ): Recommendation[] {
+  checkFactors(factors, 'recommend');
   if (!(user >= 0 && user < factors.nUsers) || !Number.isInteger(user)) {
     throw new Error(`recommend: invalid user index ${user}; expected 0 .. ${factors.nUsers - 1}`);
   }
@@ -30,6 +31,14 @@ export function recommend(
     throw new Error(
       `recommend: matrix ${known.nRows} x ${known.nCols} does not match factors ` +
         `${factors.nUsers} x ${factors.nItems}`,
+    );
+  }
+  if (!(count >= 1) || !Number.isInteger(count)) {
+    throw new Error(`recommend: invalid count ${count}; expected an integer >= 1`);
+  }
+  if (means.length !== factors.nUsers) {
+    throw new Error(
+      `recommend: ${means.length} means for ${factors.nUsers} users; expected one per user`,
     );
   }
   const { k, Q, P } = factors;

@@ -1,11 +1,11 @@
 /**
  * Fitting Q and P to a (mean-shifted) rating matrix with ALS or SGD under early stopping.
  */
-import { Entries, SparseMatrix } from '../sparse/matrix';
+import { Entries, SparseMatrix, checkEntries } from '../sparse/matrix';
 import { ProgressCallback } from '../train/progress';
 import { alsSweep } from './als';
 import { LoopResult, runWithEarlyStopping } from './earlyStopping';
-import { Factors, copyFactors } from './factors';
+import { Factors, checkFactors, copyFactors } from './factors';
 import { InitMethod, initFactors } from './init';
 import { mfLoss } from './loss';
 import { SgdEpochs } from './sgd';
@@ -69,29 +69,28 @@ export function trainFactorization(
       `unknown optimizer: "${String(optimizer)}"; expected one of ${OPTIMIZERS.join(', ')}`,
     );
   }
-  const k = options.k ?? 100;
   const lambda = options.lambda ?? 1e-4;
   const learningRate = options.learningRate ?? 0.01;
   const seed = options.seed ?? 0;
-  if (!(lambda >= 0)) throw new Error(`invalid lambda: ${lambda}; expected a number >= 0`);
-  if (!(learningRate > 0)) {
-    throw new Error(`invalid learningRate: ${learningRate}; expected a number > 0`);
+  if (!(lambda >= 0 && lambda < Infinity)) {
+    throw new Error(`invalid lambda: ${lambda}; expected a finite number >= 0`);
+  }
+  if (!(learningRate > 0 && learningRate < Infinity)) {
+    throw new Error(`invalid learningRate: ${learningRate}; expected a finite number > 0`);
+  }
+  checkEntries(validation, train.nRows, train.nCols, 'validation');
+  for (let e = 0; e < validation.values.length; e++) {
+    if (!Number.isFinite(validation.values[e])) {
+      throw new Error(
+        `validation entry ${e}: value ${validation.values[e]}; expected a finite number`,
+      );
+    }
   }
 
   // 1. Starting factors.
-  let factors: Factors;
-  if (options.initialFactors) {
-    const given = options.initialFactors;
-    if (given.nUsers !== train.nRows || given.nItems !== train.nCols) {
-      throw new Error(
-        `initialFactors are ${given.nUsers} users x ${given.nItems} items, ` +
-          `the matrix is ${train.nRows} x ${train.nCols}`,
-      );
-    }
-    factors = copyFactors(given);
-  } else {
-    factors = initFactors(train, k, { init: options.init ?? 'random', seed });
-  }
+  const factors = options.initialFactors
+    ? givenFactors(options.initialFactors, options.k, train)
+    : initFactors(train, options.k ?? 100, { init: options.init ?? 'random', seed });
   let best = copyFactors(factors);
 
   // 2. The optimizer's step.
@@ -114,7 +113,9 @@ export function trainFactorization(
     },
     options,
     optimizer === 'sgd' ? 'SGD epoch' : 'ALS sweep',
-    optimizer === 'sgd' ? 'lower the learning rate' : 'raise lambda',
+    optimizer === 'sgd'
+      ? `lower the learning rate (now ${learningRate})`
+      : `raise lambda (now ${lambda})`,
   );
   return {
     ...result,
@@ -124,4 +125,29 @@ export function trainFactorization(
     secondsPerIteration: result.secondsPerStep,
     optimizer,
   };
+}
+
+/** A copy of `initialFactors`, after checking they fit the matrix and `k` and are finite. */
+function givenFactors(given: Factors, k: number | undefined, train: SparseMatrix): Factors {
+  if (k !== undefined && k !== given.k) {
+    throw new Error(`initialFactors have k = ${given.k}, but the k option is ${k}`);
+  }
+  if (given.nUsers !== train.nRows || given.nItems !== train.nCols) {
+    throw new Error(
+      `initialFactors are ${given.nUsers} users x ${given.nItems} items, ` +
+        `the matrix is ${train.nRows} x ${train.nCols}`,
+    );
+  }
+  checkFactors(given, 'initialFactors');
+  for (const [name, values] of [
+    ['Q', given.Q],
+    ['P', given.P],
+  ] as const) {
+    for (let j = 0; j < values.length; j++) {
+      if (!Number.isFinite(values[j])) {
+        throw new Error(`initialFactors: ${name}[${j}] is ${values[j]}; expected finite numbers`);
+      }
+    }
+  }
+  return copyFactors(given);
 }

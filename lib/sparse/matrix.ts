@@ -78,18 +78,7 @@ export class SparseMatrix {
   ): SparseMatrix {
     const { rows, cols, values } = entries;
     const n = rows.length;
-    if (cols.length !== n || values.length !== n) {
-      throw new Error(
-        `entries: rows, cols and values differ in length (${n}, ${cols.length}, ${values.length})`,
-      );
-    }
-    for (let e = 0; e < n; e++) {
-      if (!(rows[e] >= 0 && rows[e] < nRows && cols[e] >= 0 && cols[e] < nCols)) {
-        throw new Error(
-          `entry ${e}: (${rows[e]}, ${cols[e]}) lies outside a ${nRows} x ${nCols} matrix`,
-        );
-      }
-    }
+    checkEntries(entries, nRows, nCols);
 
     // 1. Counting sort by row, then by column within each row (stable: last value wins).
     const byCol = countingOrder(cols, nCols, identity(n));
@@ -190,6 +179,33 @@ export class SparseMatrix {
   describe(): string {
     const density = (100 * this.nnz) / Math.max(1, this.nRows * this.nCols);
     return `${this.nRows} x ${this.nCols}, ${this.nnz} known (density ${density.toFixed(3)}%)`;
+  }
+}
+
+/**
+ * Refuses entries whose arrays differ in length or that lie outside an nRows x nCols matrix;
+ * `what` names them in the error (`validation entry 3: (row 999, col 0) lies outside...`).
+ */
+export function checkEntries(
+  entries: Entries,
+  nRows: number,
+  nCols: number,
+  what = 'fromEntries',
+): void {
+  const { rows, cols, values } = entries;
+  const n = rows.length;
+  if (cols.length !== n || values.length !== n) {
+    throw new Error(
+      `${what}: rows, cols and values differ in length (${n}, ${cols.length}, ${values.length})`,
+    );
+  }
+  for (let e = 0; e < n; e++) {
+    if (!(rows[e] >= 0 && rows[e] < nRows && cols[e] >= 0 && cols[e] < nCols)) {
+      throw new Error(
+        `${what} entry ${e}: (row ${rows[e]}, col ${cols[e]}) lies outside a ` +
+          `${nRows} x ${nCols} matrix`,
+      );
+    }
   }
 }
 

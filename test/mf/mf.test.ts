@@ -318,6 +318,146 @@ test('saveModel then loadModel gives back the same model', () => {
   assert.deepEqual(loadModel(file), model);
 });
 
+test('trainFactorization refuses an infinite lambda and an infinite learning rate', () => {
+  const m = lowRank(5, 4, 1);
+  assert.throws(
+    () => trainFactorization(m, noEntries, { k: 1, lambda: Infinity, log: false }),
+    /invalid lambda: Infinity; expected a finite number >= 0/,
+  );
+  assert.throws(
+    () => trainFactorization(m, noEntries, { k: 1, learningRate: Infinity, log: false }),
+    /invalid learningRate: Infinity; expected a finite number > 0/,
+  );
+});
+
+test('trainFactorization refuses validation entries outside the matrix, naming row, col and size', () => {
+  const m = lowRank(5, 4, 1);
+  const outside = {
+    rows: Int32Array.of(0, 9),
+    cols: Int32Array.of(0, 1),
+    values: Float64Array.of(1, 1),
+  };
+  assert.throws(
+    () => trainFactorization(m, outside, { k: 1, log: false }),
+    /validation entry 1: \(row 9, col 1\) lies outside a 5 x 4 matrix/,
+  );
+});
+
+test('trainFactorization refuses evalEvery larger than maxSteps', () => {
+  const m = lowRank(5, 4, 1);
+  assert.throws(
+    () => trainFactorization(m, noEntries, { k: 1, maxSteps: 5, evalEvery: 10, log: false }),
+    /evalEvery 10 is larger than maxSteps 5/,
+  );
+});
+
+test('trainFactorization refuses initialFactors with another k or a non-finite value', () => {
+  const m = lowRank(5, 4, 1);
+  const given = randomFactors(5, 4, 3);
+  assert.throws(
+    () => trainFactorization(m, noEntries, { k: 7, initialFactors: given, log: false }),
+    /initialFactors have k = 3, but the k option is 7/,
+  );
+  given.P[2] = NaN;
+  assert.throws(
+    () => trainFactorization(m, noEntries, { initialFactors: given, log: false }),
+    /initialFactors: P\[2\] is NaN; expected finite numbers/,
+  );
+});
+
+test('trainFactorization refuses k above min(users, items) before allocating', () => {
+  const m = lowRank(6, 4, 1);
+  assert.throws(
+    () => trainFactorization(m, noEntries, { k: 1e9, log: false }),
+    /random init: k = 1000000000 is larger than the matrix allows \(6 x 4: at most 4/,
+  );
+});
+
+test('trainFactorization names the learning rate when SGD diverges', () => {
+  const m = lowRank(20, 10, 2);
+  assert.throws(
+    () =>
+      trainFactorization(m, noEntriesWithOne(m), {
+        optimizer: 'sgd',
+        k: 10,
+        learningRate: 5,
+        maxSteps: 50,
+        log: false,
+      }),
+    /lower the learning rate \(now 5\)/,
+  );
+});
+
+test('recommend refuses a count that is not a positive integer and means of the wrong length', () => {
+  const m = lowRank(3, 4, 1);
+  const factors = randomFactors(3, 4, 1);
+  const means = new Float64Array(3);
+  for (const count of [-3, 0, NaN, 1.5]) {
+    assert.throws(
+      () => recommend(factors, m, means, 0, count),
+      new RegExp(`recommend: invalid count ${count}; expected an integer >= 1`),
+    );
+  }
+  assert.throws(
+    () => recommend(factors, m, new Float64Array(2), 0, 2),
+    /recommend: 2 means for 3 users/,
+  );
+});
+
+test('starErrors refuses no entries and entries outside the factors', () => {
+  const factors = randomFactors(3, 4, 1);
+  const means = new Float64Array(3);
+  assert.throws(() => starErrors(noEntries, factors, means), /starErrors: no entries/);
+  const outside = { rows: Int32Array.of(100), cols: Int32Array.of(0), values: Float64Array.of(1) };
+  assert.throws(
+    () => starErrors(outside, factors, means),
+    /starErrors entry 0: \(row 100, col 0\) lies outside a 3 x 4 matrix/,
+  );
+});
+
+test('mfLoss refuses factors of another size than the matrix, naming both', () => {
+  const m = lowRank(6, 4, 1);
+  assert.throws(
+    () => mfLoss(m, randomFactors(5, 5, 3), 0.1),
+    /mfLoss: matrix is 6 x 4, factors are 5 users x 5 items/,
+  );
+  const short = { ...randomFactors(6, 4, 2), P: new Float64Array(3) };
+  assert.throws(
+    () => mfLoss(m, short, 0.1),
+    /mfLoss: Q holds 12 and P 3 numbers; expected 12 .* 8/,
+  );
+});
+
+test('loadModel names the file and the field that is wrong', () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-mf-'));
+  const good = path.join(folder, 'model.json');
+  saveModel(good, {
+    factors: randomFactors(3, 2, 2, 1),
+    means: Float64Array.of(1, 2, 3),
+    userIds: Float64Array.of(5, 6, 7),
+    itemIds: Float64Array.of(8, 9),
+  });
+  const json = JSON.parse(fs.readFileSync(good, 'utf8')) as Record<string, unknown>;
+  const cases: [string, unknown, RegExp][] = [
+    ['null', null, /null\.json: not a saved model: expected a JSON object, got null/],
+    ['other', { hello: 1 }, /other\.json: expected format latentlab-mf version 1/],
+    ['kstr', { ...json, k: '2' }, /kstr\.json: k is "2"; expected an integer >= 1/],
+    ['users', { ...json, nUsers: -1 }, /users\.json: nUsers is -1; expected an integer >= 1/],
+    ['qnum', { ...json, Q: 5 }, /qnum\.json: Q is 5; expected a base64 string/],
+    ['q64', { ...json, Q: '!!!notbase64' }, /q64\.json: Q is "!!!notbase64"; expected a base64/],
+    ['means', { ...json, means: 'AAAA' }, /means\.json: means holds 3 bytes; expected 24/],
+    ['titles', { ...json, titles: 'ab' }, /titles\.json: titles is "ab"; expected an array of 2/],
+    ['short', { ...json, titles: ['a'] }, /short\.json: titles is an array of 1; expected .* 2/],
+  ];
+  for (const [name, content, error] of cases) {
+    const target = path.join(folder, `${name}.json`);
+    fs.writeFileSync(target, JSON.stringify(content));
+    assert.throws(() => loadModel(target), error);
+  }
+  assert.throws(() => loadModel(path.join(folder, 'absent.json')), /absent\.json: not found/);
+  assert.throws(() => loadModel(folder), /is a folder, expected a model \.json file/);
+});
+
 /** One known entry held out as the validation set (its value kept in the matrix). */
 function noEntriesWithOne(m: SparseMatrix): Entries {
   return {
