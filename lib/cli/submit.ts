@@ -12,7 +12,7 @@ import { checkPdfs, concatenatePdfs } from '../notebook/concat';
 import { executeNotebook, NotebookError } from '../notebook/execute';
 import { exportPdf } from '../notebook/export';
 import { checkLatexTools, jupyterPython, SetupError } from '../notebook/jupyter';
-import { assertOverwritable, writeFileAtomically } from '../notebook/ownership';
+import { assertOverwritable, folderProblem, writeFileAtomically } from '../notebook/ownership';
 
 const USAGE = `Usage: npm start -- [options] [other.pdf ...]
 
@@ -53,13 +53,16 @@ export async function submit(request: SubmitRequest): Promise<{ path: string; pa
   // 1. Everything that can be wrong is checked before the long run starts.
   const notebooks = listNotebooks(request.notebooks);
   await checkPdfs(request.extras);
-  await assertOverwritable(request.output);
+  checkOutputs(request);
+  await assertOverwritable(request.output, 'Move it away or choose another --output.');
   jupyterPython();
   checkLatexTools();
   await ensureData(request.download);
   const executed = notebooks.map((nb) => path.join(request.outDir, path.basename(nb)));
   const pdfs = executed.map((nb) => nb.replace(/\.ipynb$/, '.pdf'));
-  for (const file of [...executed, ...pdfs]) await assertOverwritable(file);
+  for (const file of [...executed, ...pdfs]) {
+    await assertOverwritable(file, 'Move it away or choose another --out-dir.');
+  }
   fs.mkdirSync(request.outDir, { recursive: true });
 
   // 2. Execute and export, one notebook at a time.
@@ -118,12 +121,35 @@ export function parseRequest(argv: string[]): SubmitRequest | 'help' {
 
 function listNotebooks(dir: string): string[] {
   if (!fs.existsSync(dir)) throw new Error(`notebook folder not found: ${dir}`);
+  if (!fs.statSync(dir).isDirectory()) {
+    throw new Error(`--notebooks ${dir}: a file, expected the folder that holds the notebooks`);
+  }
   const names = fs
     .readdirSync(dir)
     .filter((name) => name.endsWith('.ipynb') && !name.startsWith('.'))
     .sort();
   if (names.length === 0) throw new Error(`no notebooks (*.ipynb) in ${dir}`);
   return names.map((name) => path.join(dir, name));
+}
+
+/** The places the run writes to can be written: checked now, not after hours of running. */
+function checkOutputs(request: SubmitRequest): void {
+  const { output, outDir } = request;
+  const outputProblem = folderProblem(path.dirname(output));
+  if (outputProblem) {
+    throw new Error(`cannot write ${output}: ${outputProblem}. Choose another --output.`);
+  }
+  if (fs.existsSync(outDir) && !fs.statSync(outDir).isDirectory()) {
+    throw new Error(`--out-dir ${outDir}: a file, expected a folder. Choose another --out-dir.`);
+  }
+  const outDirProblem = folderProblem(outDir);
+  if (outDirProblem) {
+    throw new Error(`cannot write in ${outDir}: ${outDirProblem}. Choose another --out-dir.`);
+  }
+  if (request.inPlace) {
+    const problem = folderProblem(request.notebooks);
+    if (problem) throw new Error(`--in-place: cannot write in ${request.notebooks}: ${problem}`);
+  }
 }
 
 /** The executed copy over the source notebook, without the mark that says we wrote it. */

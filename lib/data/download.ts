@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { folderProblem } from '../notebook/ownership';
 
 export type DatasetName = 'fashion-mnist' | 'ml-latest-small';
 
@@ -78,6 +79,11 @@ export async function downloadDatasets(
   options: DownloadOptions = {},
 ): Promise<DatasetName[]> {
   const missing = missingDatasets(dir);
+  const problem = folderProblem(dir);
+  if (problem) {
+    const hint = 'Set LATENTLAB_DATA to another folder.';
+    throw new Error(`cannot download into ${dir}: ${problem}. ${hint}`);
+  }
   fs.mkdirSync(dir, { recursive: true });
   const base = { ...DEFAULT_BASE_URLS, ...options.baseUrls };
   if (missing.includes('fashion-mnist')) {

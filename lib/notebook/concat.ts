@@ -3,6 +3,7 @@
  * checked before anything is written; the result carries latentlab's mark.
  */
 import * as fs from 'node:fs';
+import { loadPdfQuietly } from './load-pdf';
 import { MARKER, assertOverwritable, writeFileAtomically } from './ownership';
 
 export interface ConcatOptions {
@@ -12,7 +13,8 @@ export interface ConcatOptions {
   author?: string;
 }
 
-/** Checks that each file exists and is a readable PDF; throws naming the first that is not. */
+/** Checks that each file exists and is a PDF whose pages can be read; throws naming the first
+ *  that is not. */
 export async function checkPdfs(files: string[]): Promise<void> {
   for (const file of files) await loadPdf(file);
 }
@@ -44,15 +46,27 @@ async function loadPdf(file: string) {
   if (!fs.existsSync(file)) throw new Error(`${file}: no such file (expected a PDF)`);
   if (!fs.statSync(file).isFile()) throw new Error(`${file}: not a file (expected a PDF)`);
   const bytes = fs.readFileSync(file);
+  if (bytes.length === 0) throw new Error(`${file}: empty file (expected a PDF)`);
   const head = bytes.subarray(0, 1024).toString('latin1');
   if (!head.includes('%PDF-')) {
     const start = JSON.stringify(bytes.subarray(0, 16).toString('latin1'));
     throw new Error(`${file}: not a PDF (it starts with ${start}, expected "%PDF-")`);
   }
-  const { PDFDocument } = await import('pdf-lib');
+  // pdf-lib reads a damaged file without complaint when it can skip the damage, and fails
+  // only when the pages are used; so the pages are counted here, before the long run.
+  let pages: number;
+  let document;
   try {
-    return await PDFDocument.load(bytes, { ignoreEncryption: true });
+    document = await loadPdfQuietly(bytes);
+    pages = document.getPages().length;
   } catch (error) {
-    throw new Error(`${file}: unreadable PDF (${(error as Error).message})`);
+    // A TypeError comes from pdf-lib walking a catalog it never found.
+    const reason = error instanceof TypeError ? 'no page tree' : (error as Error).message;
+    throw new Error(
+      `${file}: damaged PDF, its pages cannot be read (${reason}). ` +
+        'Export or print it to PDF again.',
+    );
   }
+  if (pages === 0) throw new Error(`${file}: the PDF has no pages`);
+  return document;
 }

@@ -9,10 +9,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { projectRoot } from '../env';
 import { checkLatexTools, jupyterPython } from './jupyter';
+import { latexText } from './latex-text';
+import { loadPdfQuietly } from './load-pdf';
 import { assertOverwritable, writeFileAtomically } from './ownership';
 
 export interface ExportOptions {
-  /** The student's name, printed under the title and in every page header. Default none. */
+  /** The student's name, printed under the title and in every page header, and the Author in
+   *  the PDF's properties. Default none. */
   author?: string;
   /** Receives warnings (outputs the PDF cannot show). Default console.warn. */
   onWarning?: (message: string) => void;
@@ -50,7 +53,10 @@ export async function exportPdf(
   for (const warning of invisibleOutputs(content, name)) onWarning(warning);
   const title = notebookTitle(content, name);
   content.metadata.title ??= title;
-  content.metadata.latentlab = { ...content.metadata.latentlab, title, author: author ?? '' };
+  // The template prints author_latex as it is; nbconvert's own \author would take the name
+  // unescaped, and a single & or _ in it would stop LaTeX.
+  const authorLatex = author ? latexText(author) : '';
+  content.metadata.latentlab = { ...content.metadata.latentlab, title, author_latex: authorLatex };
   if (author) content.metadata.authors = [{ name: author }];
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-pdf-'));
   try {
@@ -68,17 +74,36 @@ export async function exportPdf(
       throw new Error(`${path.basename(notebook)}: PDF export failed. ${latexReason(result.log)}`);
     }
 
+    // 3. Characters the fonts lack: the name's are fixed on the command line, the rest in
+    //    the notebook.
     const lost = missingGlyphs(result.log);
-    if (lost.length > 0) {
+    const inName = lost.filter((glyph) => author?.includes(glyph.char));
+    const inNotebook = lost.filter((glyph) => !inName.includes(glyph));
+    if (inName.length > 0) {
       onWarning(
-        `Warning: ${name}.ipynb: the PDF's fonts (DejaVu) have no glyph for ${lost.join(', ')}, ` +
-          'so these characters are missing from the PDF. Replace them in the notebook ' +
-          '(plain ASCII or LaTeX math) to see them printed.',
+        `Warning: ${name}.ipynb: the PDF's fonts (DejaVu) have no glyph for ` +
+          `${inName.map((glyph) => glyph.label).join(', ')} in the name ` +
+          `${JSON.stringify(author)}, so these characters are missing from the PDF. ` +
+          'Change --name (e.g. to its Latin spelling) to see the name printed whole.',
+      );
+    }
+    if (inNotebook.length > 0) {
+      onWarning(
+        `Warning: ${name}.ipynb: the PDF's fonts (DejaVu) have no glyph for ` +
+          `${inNotebook.map((glyph) => glyph.label).join(', ')}, so these characters are ` +
+          'missing from the PDF. Replace them in the notebook (plain ASCII or LaTeX math) to ' +
+          'see them printed.',
       );
     }
 
-    // 3. Into place in one rename.
-    writeFileAtomically(pdf, fs.readFileSync(produced));
+    // 4. The name, as given, in the PDF's properties; then into place in one rename.
+    let bytes: Uint8Array = fs.readFileSync(produced);
+    if (author) {
+      const document = await loadPdfQuietly(bytes, { updateMetadata: false });
+      document.setAuthor(author);
+      bytes = await document.save();
+    }
+    writeFileAtomically(pdf, bytes);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
@@ -120,13 +145,13 @@ function invisibleOutputs(content: NotebookJson, name: string): string[] {
 }
 
 /** Characters XeLaTeX reported as missing from the fonts (the template sets
- *  \tracinglostchars=2 so that they reach the log), each once: `🎉 (U+1F389)`. */
-function missingGlyphs(log: string): string[] {
-  const found = new Set<string>();
+ *  \tracinglostchars=2 so that they reach the log), each once, labelled `🎉 (U+1F389)`. */
+function missingGlyphs(log: string): { char: string; label: string }[] {
+  const found = new Map<string, string>();
   for (const match of log.matchAll(/Missing character: There is no (.+?) \((U\+[0-9A-F]+)\)/g)) {
-    found.add(`${match[1]} (${match[2]})`);
+    found.set(match[1], `${match[1]} (${match[2]})`);
   }
-  return [...found];
+  return [...found].map(([char, label]) => ({ char, label }));
 }
 
 /** The lines of a failed nbconvert/LaTeX run that say why: LaTeX's `!` lines, or the end. */

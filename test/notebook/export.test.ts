@@ -88,6 +88,39 @@ test('exportPdf warns once about characters the PDF fonts cannot show', async ()
   ]);
 });
 
+test('exportPdf with LaTeX special characters in the name prints it as given', async () => {
+  const notebook = path.join(scratch, 'named.ipynb');
+  const cell = { cell_type: 'markdown', metadata: {}, source: '# Named' };
+  fs.writeFileSync(notebook, JSON.stringify({ ...notebookShell, cells: [cell] }));
+  const name = 'O\'Brien & Sons_100% {x} \\ ~ ^ # $ é ü -- "q"';
+  const pdf = path.join(scratch, 'named.pdf');
+  await exportPdf(notebook, pdf, { author: name, onWarning: assert.fail });
+  const lines = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim());
+  assert.ok(lines[0].endsWith(name), `page header: ${lines[0]}`);
+  assert.ok(lines.includes(name), 'the name under the title');
+  const info = execFileSync('pdfinfo', [pdf], { encoding: 'utf8' });
+  assert.ok(info.includes(`\nAuthor:          ${name}\n`), 'Author in the properties, raw');
+  assert.match(info, /^Keywords:\s+latentlab$/m, 'still marked as written by latentlab');
+});
+
+test('exportPdf with a name the fonts cannot show says to change --name', async () => {
+  const notebook = path.join(scratch, 'cjk-name.ipynb');
+  const cell = { cell_type: 'markdown', metadata: {}, source: '# Named' };
+  fs.writeFileSync(notebook, JSON.stringify({ ...notebookShell, cells: [cell] }));
+  const warnings: string[] = [];
+  await exportPdf(notebook, path.join(scratch, 'cjk-name.pdf'), {
+    author: 'Li 中文',
+    onWarning: (w) => warnings.push(w),
+  });
+  assert.deepEqual(warnings, [
+    "Warning: cjk-name.ipynb: the PDF's fonts (DejaVu) have no glyph for 中 (U+4E2D), " +
+      '文 (U+6587) in the name "Li 中文", so these characters are missing from the PDF. ' +
+      'Change --name (e.g. to its Latin spelling) to see the name printed whole.',
+  ]);
+});
+
 const notebookShell = {
   nbformat: 4,
   nbformat_minor: 5,
