@@ -6,11 +6,15 @@ cd "$(dirname "$0")/.."
 
 bash lib/setup/setup.sh --quiet # also compiles lib/ and test/ into dist/
 
-# The browser test also needs Chromium, which the notebooks themselves do not.
-if ! command -v chromium >/dev/null && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  echo "setup: installing Debian's chromium for the browser test"
+# The tests also need Chromium (browser test) and zip (download test); the notebooks don't.
+test_tools=()
+command -v chromium >/dev/null || test_tools+=(chromium)
+command -v zip >/dev/null || test_tools+=(zip)
+if [ ${#test_tools[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  echo "setup: installing Debian's ${test_tools[*]} for the tests"
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${test_tools[@]}" >/dev/null
 fi
 
 echo "types: strict tsc"

@@ -37,7 +37,7 @@ fi
 # 2. System tools: Jupyter with nbconvert, the LaTeX route to PDF, poppler, the data set.
 debian_packages=(jupyter-nbconvert python3-nbclient jupyter-client jupyter-notebook
   python3-ipykernel texlive-xetex texlive-fonts-recommended texlive-plain-generic pandoc
-  poppler-utils fonts-dejavu-core dataset-fashion-mnist)
+  poppler-utils fonts-dejavu-core unzip dataset-fashion-mnist)
 find_jupyter_python() {
   local jupyter
   jupyter=$(command -v jupyter-nbconvert || true)

@@ -8,13 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import { downloadDatasets, downloadFile, missingDatasets } from '../../lib/data/download';
+import { dataPath } from '../../lib/env';
 
-// A local server standing in for the official hosts, serving the originals beside the
-// project: /fashion-mnist/<file> and /movielens/ml-latest-small.zip (zipped here).
-const shared = path.join(__dirname, '..', '..', '..', 'shared', 'data');
+// A local server standing in for the official hosts, serving the data that set-up linked
+// into data/: /fashion-mnist/<file> and /movielens/ml-latest-small.zip (zipped here).
+const linked = path.dirname(dataPath('fashion-mnist'));
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-download-'));
 const zip = path.join(scratch, 'ml-latest-small.zip');
-execFileSync('zip', ['-q', '-r', zip, 'ml-latest-small'], { cwd: path.join(shared, 'ratings') });
+dataPath('ml-latest-small/ratings.csv'); // names the missing data set, if it is missing
+execFileSync('zip', ['-q', '-r', zip, 'ml-latest-small'], { cwd: linked });
 
 type Route = (response: http.ServerResponse) => void;
 const routes = new Map<string, Route>();
@@ -35,7 +37,7 @@ after(() => server.close());
 function fileFor(url: string): string | undefined {
   if (url === '/movielens/ml-latest-small.zip') return zip;
   const match = /^\/fashion-mnist\/([\w.-]+)$/.exec(url);
-  return match ? path.join(shared, 'fashion-mnist', match[1]) : undefined;
+  return match ? path.join(linked, 'fashion-mnist', match[1]) : undefined;
 }
 function serveFile(file: string | undefined): Route {
   return (response) => {
@@ -68,7 +70,7 @@ test('downloadDatasets fetches both data sets, verified, into an empty data fold
   const labels = 'fashion-mnist/t10k-labels-idx1-ubyte.gz';
   assert.deepEqual(
     fs.readFileSync(path.join(dir, labels)),
-    fs.readFileSync(path.join(shared, labels)),
+    fs.readFileSync(path.join(linked, labels)),
   );
   assert.deepEqual(
     fs.readdirSync(dir).sort(),
@@ -81,7 +83,7 @@ test('downloadFile with a corrupted file fails on the checksum and leaves nothin
   const { baseUrls, ...rest } = await options();
   routes.set('/corrupt.gz', (response) => {
     const bytes = Buffer.from(
-      fs.readFileSync(path.join(shared, 'fashion-mnist', 't10k-labels-idx1-ubyte.gz')),
+      fs.readFileSync(path.join(linked, 'fashion-mnist', 't10k-labels-idx1-ubyte.gz')),
     );
     bytes[100] ^= 0xff;
     response.writeHead(200, { 'content-length': bytes.length }).end(bytes);
@@ -101,7 +103,7 @@ test('downloadFile with a corrupted file fails on the checksum and leaves nothin
 test('downloadFile retries a connection dropped halfway and then succeeds', async () => {
   const { baseUrls, ...rest } = await options();
   const base = baseUrls['fashion-mnist'].replace('/fashion-mnist', '');
-  const original = fs.readFileSync(path.join(shared, 'fashion-mnist', 't10k-labels-idx1-ubyte.gz'));
+  const original = fs.readFileSync(path.join(linked, 'fashion-mnist', 't10k-labels-idx1-ubyte.gz'));
   let calls = 0;
   routes.set('/flaky.gz', (response) => {
     calls++;
@@ -145,8 +147,8 @@ test('downloadDatasets rejects a MovieLens zip whose files differ, keeping nothi
   routes.set('/other/ml-latest-small.zip', serveFile(otherZip));
   const dir = path.join(scratch, 'data-other');
   fs.mkdirSync(path.join(dir, 'fashion-mnist'), { recursive: true });
-  for (const file of fs.readdirSync(path.join(shared, 'fashion-mnist'))) {
-    fs.symlinkSync(path.join(shared, 'fashion-mnist', file), path.join(dir, 'fashion-mnist', file));
+  for (const file of fs.readdirSync(path.join(linked, 'fashion-mnist'))) {
+    fs.symlinkSync(path.join(linked, 'fashion-mnist', file), path.join(dir, 'fashion-mnist', file));
   }
   const base = baseUrls['fashion-mnist'].replace('/fashion-mnist', '');
   await assert.rejects(
