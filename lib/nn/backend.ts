@@ -12,7 +12,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import * as vm from 'node:vm';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_VARIABLE, requestedBackend } from '../env';
 import { registerWasmKernels } from './wasm-kernels';
@@ -36,6 +38,11 @@ export interface BackendOptions {
   backend?: string;
   /** Print the one line naming the chosen backend; default true. */
   log?: boolean;
+  /**
+   * Threads of the wasm backend's XNNPACK pool (convolutions and matrix products); default
+   * the number of cores, at most 4. 1 loads the single-threaded SIMD build.
+   */
+  wasmThreads?: number;
 }
 
 /** The CUDA stack @tensorflow/tfjs-node-gpu 4.22 is built against. */
@@ -55,7 +62,11 @@ let pending: Promise<BackendInfo> | undefined;
 export async function initBackend(options: BackendOptions = {}): Promise<BackendInfo> {
   const forced = parseBackendName(options.backend, requestedBackend());
   if (pending === undefined) {
-    pending = startBackend(forced, options.log ?? true);
+    const threads = options.wasmThreads ?? Math.min(os.availableParallelism(), 4);
+    if (!(Number.isInteger(threads) && threads >= 1 && threads <= 8)) {
+      throw new Error(`initBackend: wasmThreads must be an integer in 1..8, got ${threads}`);
+    }
+    pending = startBackend(forced, options.log ?? true, threads);
     pending.catch(() => (pending = undefined));
   }
   const info = await pending;
@@ -98,25 +109,29 @@ function parseBackendName(
   return { name: name as BackendName, source };
 }
 
-async function startBackend(forced: ForcedBackend | undefined, log: boolean): Promise<BackendInfo> {
-  const info = forced ? await startForced(forced) : await startAutomatic();
+async function startBackend(
+  forced: ForcedBackend | undefined,
+  log: boolean,
+  threads: number,
+): Promise<BackendInfo> {
+  const info = forced ? await startForced(forced, threads) : await startAutomatic(threads);
   chosen = info;
   if (log) console.log(`tfjs backend: ${info.name} (${info.version}; ${info.reason})`);
   return info;
 }
 
-async function startForced(forced: ForcedBackend): Promise<BackendInfo> {
-  const attempt = await tryBackend(forced.name, true);
+async function startForced(forced: ForcedBackend, threads: number): Promise<BackendInfo> {
+  const attempt = await tryBackend(forced.name, true, threads);
   if (typeof attempt === 'string') {
     throw new Error(`${forced.source}: cannot start the ${forced.name} backend: ${attempt}`);
   }
   return { ...attempt, reason: forced.source };
 }
 
-async function startAutomatic(): Promise<BackendInfo> {
+async function startAutomatic(threads: number): Promise<BackendInfo> {
   const skipped: string[] = [];
   for (const name of BACKEND_NAMES) {
-    const attempt = await tryBackend(name, false);
+    const attempt = await tryBackend(name, false, threads);
     if (typeof attempt !== 'string') {
       const reason = skipped.length > 0 ? skipped.join('; ') : 'first choice';
       return { ...attempt, reason };
@@ -130,6 +145,7 @@ async function startAutomatic(): Promise<BackendInfo> {
 async function tryBackend(
   name: BackendName,
   forced: boolean,
+  threads: number,
 ): Promise<Omit<BackendInfo, 'reason'> | string> {
   switch (name) {
     case 'tensorflow-gpu':
@@ -137,7 +153,7 @@ async function tryBackend(
     case 'tensorflow':
       return startNative(NODE_PACKAGE, forced);
     case 'wasm':
-      return startWasm();
+      return startWasm(threads);
     case 'cpu':
       if (!(await tf.setBackend('cpu'))) return 'the cpu backend failed to start';
       silenceCpuNodeHint();
@@ -202,10 +218,15 @@ async function startNative(
   return { name, version: `${pkg} ${version}` };
 }
 
-/** Starts the wasm backend, pointing it at its .wasm files on disk, and adds our kernels. */
-async function startWasm(): Promise<Omit<BackendInfo, 'reason'> | string> {
+/**
+ * Starts the wasm backend, pointing it at its .wasm files on disk, and adds our kernels. With
+ * more than one thread it first tries the package's multi-threaded build and falls back to
+ * the single-threaded one.
+ */
+async function startWasm(threads: number): Promise<Omit<BackendInfo, 'reason'> | string> {
   const version = packageVersion(WASM_PACKAGE);
   if (version === undefined) return `${WASM_PACKAGE} not installed; run "npm install"`;
+  let started = 1;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when chosen
     const wasm = require(WASM_PACKAGE) as typeof import('@tensorflow/tfjs-backend-wasm');
@@ -213,14 +234,133 @@ async function startWasm(): Promise<Omit<BackendInfo, 'reason'> | string> {
     // works; it also keeps bundlers and tslab's working folder out of the lookup.
     const dist = path.join(path.dirname(require.resolve(`${WASM_PACKAGE}/package.json`)), 'dist');
     wasm.setWasmPaths(dist + path.sep);
-    if (!(await tf.setBackend('wasm'))) return `${WASM_PACKAGE} ${version} failed to start`;
+    const workerCode = threads > 1 && version === THREADED_WASM_VERSION && wasmWorkerCode(dist);
+    if (workerCode) {
+      if (await startThreadedWasm(wasm, workerCode, threads)) started = wasm.getThreadsCount();
+      else tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    }
+    if (started === 1 && !(await tf.setBackend('wasm'))) {
+      return `${WASM_PACKAGE} ${version} failed to start`;
+    }
   } catch (error) {
     return `${WASM_PACKAGE} ${version} failed to start (${firstLine(error)})`;
   }
   registerWasmKernels();
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT') ? 'SIMD' : 'no SIMD';
-  return { name: 'wasm', version: `${WASM_PACKAGE} ${version}, ${simd}` };
+  return { name: 'wasm', version: `${WASM_PACKAGE} ${version}, ${simd}, threads: ${started}` };
 }
+
+/**
+ * The package reports no thread support in Node (tfjs issue 3830), and its multi-threaded
+ * build assumes a browser: it starts its helper threads from a Blob URL, which Node's
+ * worker_threads cannot load, and caps the pool at half of `os.cpus()` (counting two
+ * hyperthreads per core). For the start only, `os.cpus` reports enough cores and
+ * `worker_threads.Worker` starts the package's own helper script from source, unref'd so
+ * that a finished script still exits. Relies on 4.22.0's bundle; other versions stay on
+ * one thread.
+ */
+async function startThreadedWasm(
+  wasm: typeof import('@tensorflow/tfjs-backend-wasm'),
+  workerCode: string,
+  threads: number,
+): Promise<boolean> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- patched module objects
+  const workers = require('node:worker_threads') as typeof import('node:worker_threads');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- patched module objects
+  const system = require('node:os') as typeof import('node:os');
+  const { Worker } = workers;
+  const { cpus } = system;
+  const started: import('node:worker_threads').Worker[] = [];
+  class HelperThread extends Worker {
+    constructor(file: string | URL, options?: import('node:worker_threads').WorkerOptions) {
+      const blob = String(file).startsWith('blob:');
+      super(blob ? workerCode : file, blob ? { ...options, eval: true } : options);
+      started.push(this);
+    }
+  }
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', true);
+  wasm.setThreadsCount(threads);
+  workers.Worker = HelperThread;
+  system.cpus = () => {
+    const list = cpus();
+    while (list.length < 2 * threads) list.push(list[0]);
+    return list;
+  };
+  try {
+    return await tf.setBackend('wasm');
+  } finally {
+    workers.Worker = Worker;
+    system.cpus = cpus;
+    // Only now: the package's message listeners, added after the start, hold a reference.
+    for (const helper of started) helper.unref();
+  }
+}
+
+/** The version whose bundle `wasmWorkerCode` and `startThreadedWasm` were written against. */
+const THREADED_WASM_VERSION = '4.22.0';
+
+/**
+ * The helper-thread script embedded in the package's Node bundle, followed by what it needs
+ * in Node: the main script arrives as a Blob (read asynchronously, so messages wait until it
+ * is), and that script expects the bundle's module-level names. Undefined when not found or
+ * when it does not parse.
+ */
+function wasmWorkerCode(dist: string): string | undefined {
+  const bundle = fs.readFileSync(path.join(dist, 'tf-backend-wasm.node.js'), 'utf8');
+  const literal = /var wasmWorkerContents = ("(?:[^"\\]|\\.)*");/.exec(bundle);
+  if (literal === null) return undefined;
+  // As the package does: newlines inside the script's own strings stay escaped.
+  const script = (JSON.parse(literal[1]) as string).replace(/\n/g, '\\n');
+  const code = `${script};\n${WORKER_ADAPTER}`;
+  // A helper thread that fails to parse would end the process from inside the package.
+  try {
+    new vm.Script(code);
+  } catch {
+    return undefined;
+  }
+  return code;
+}
+
+const WORKER_ADAPTER = `
+(() => {
+  Object.assign(globalThis, {
+    commonjsGlobal: globalThis,
+    require$$0: require('fs'),
+    require$$1: require('path'),
+    require$$3: require('perf_hooks'),
+    require$$4: require('os'),
+    __values: (o) => o[Symbol.iterator](),
+    __read: (o, n) => {
+      const out = [];
+      for (const v of o) {
+        if (n !== undefined && out.length >= n) break;
+        out.push(v);
+      }
+      return out;
+    },
+    __spreadArray: (to, from) => to.concat(Array.prototype.slice.call(from)),
+  });
+  let mainScript;
+  const importFile = importScripts;
+  globalThis.importScripts = (file) =>
+    String(file).startsWith('blob:') ? (0, eval)(mainScript) : importFile(file);
+  const handle = self.onmessage;
+  let waiting;
+  self.onmessage = (e) => {
+    if (waiting) return void waiting.push(e);
+    const blob = e.data && e.data.cmd === 'load' && e.data.urlOrBlob;
+    if (!blob || typeof blob === 'string') return handle(e);
+    waiting = [];
+    blob.text().then((text) => {
+      mainScript = text;
+      handle(e);
+      const later = waiting;
+      waiting = undefined;
+      for (const m of later) self.onmessage(m);
+    });
+  };
+})();
+`;
 
 /** An NVIDIA driver is present when `nvidia-smi -L` succeeds or /proc/driver/nvidia exists. */
 export function nvidiaGpuPresent(): boolean {

@@ -17,8 +17,8 @@
  * (one pass in JavaScript, 2x faster), float32 `Tile` (used by the batch-norm gradient;
  * block copies, ~100x faster) and `Identity` (shares the data instead of copying).
  *
- * Everything runs on one thread: the wasm backend has no threads in Node (tfjs issue 3830),
- * so the second core of a two-core machine stays idle during training.
+ * The convolutions run on XNNPACK's thread pool when the backend started with threads (see
+ * backend.ts: two on a two-core machine); the JavaScript loops here stay on the main thread.
  */
 import * as tf from '@tensorflow/tfjs';
 

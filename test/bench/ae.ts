@@ -11,10 +11,11 @@
  *   ae.memory.peak   peak resident memory of the process
  *
  * On a shared machine wall-clock times grow with the load; the `.cpu` lines give the same
- * figures from the process's CPU time (the wasm backend runs on one thread), which is what
- * an otherwise idle machine would show.
+ * figures from the process's CPU time, all threads summed: with one wasm thread that is what
+ * an otherwise idle machine would show, with more it is an upper bound of the wall time.
  *
- * Options: `--steps N` timed steps at batch 256 (default 8; batch 1024 gets a quarter).
+ * Options: `--steps N` timed steps at batch 256 (default 8; batch 1024 gets a quarter);
+ * `--threads N` threads of the wasm backend (default: initBackend's).
  */
 import * as tf from '@tensorflow/tfjs';
 import { projectLatents } from '../../lib/embed';
@@ -30,7 +31,9 @@ const TRAIN_IMAGES = 60000;
 async function main(): Promise<void> {
   const stepsArg = process.argv.indexOf('--steps');
   const steps = stepsArg > 0 ? Number(process.argv[stepsArg + 1]) : 8;
-  const backend = await initBackend({ log: false });
+  const threadsArg = process.argv.indexOf('--threads');
+  const wasmThreads = threadsArg > 0 ? Number(process.argv[threadsArg + 1]) : undefined;
+  const backend = await initBackend({ log: false, wasmThreads });
   console.error(`# backend ${backend.name} (${backend.version}; ${backend.reason})`);
   const test = loadFashionMnist('test');
   const model = createAutoencoder();

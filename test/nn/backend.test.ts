@@ -17,6 +17,7 @@ interface ChildResult {
   same?: boolean;
   tfBackend?: string;
   sum?: number;
+  grad?: number[];
   secondError?: string;
 }
 
@@ -59,6 +60,23 @@ test('initBackend() honours LATENTLAB_BACKEND=wasm and finds the .wasm files fro
   assert.equal(r.tfBackend, 'wasm');
   assert.match(r.info?.version ?? '', /@tensorflow\/tfjs-backend-wasm 4\.22\.0/);
   assert.equal(r.sum, 4 * 9 * 2);
+});
+
+test('initBackend() runs wasm on two threads with the one-thread results', () => {
+  const one = initInChild({ LATENTLAB_BACKEND: 'wasm', WASM_THREADS: '1' });
+  const two = initInChild({ LATENTLAB_BACKEND: 'wasm', WASM_THREADS: '2' });
+  assert.equal(one.status, 0, one.error);
+  assert.equal(two.status, 0, two.error);
+  assert.match(one.info?.version ?? '', /threads: 1$/);
+  assert.match(two.info?.version ?? '', /threads: 2$/);
+  assert.equal(two.grad?.length, 3 * 3 * 4 * 8);
+  assert.deepEqual(two.grad, one.grad);
+});
+
+test('initBackend({wasmThreads}) outside 1..8 fails naming the value', () => {
+  const r = initInChild({ LATENTLAB_BACKEND: 'wasm', WASM_THREADS: '0' });
+  assert.equal(r.status, 1);
+  assert.match(r.error ?? '', /wasmThreads must be an integer in 1\.\.8, got 0/);
 });
 
 test('initBackend({backend}) wins over LATENTLAB_BACKEND', () => {
