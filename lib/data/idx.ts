@@ -24,6 +24,10 @@ const UBYTE = 0x08;
  */
 export function readIdx(file: string, rank: number): IdxArray {
   const name = path.basename(file);
+  if (!fs.existsSync(file)) throw new Error(`${file}: not found, expected an IDX file`);
+  if (fs.statSync(file).isDirectory()) {
+    throw new Error(`${file}: is a folder, expected an IDX file`);
+  }
   let bytes: Buffer = fs.readFileSync(file);
   if (file.endsWith('.gz')) {
     try {

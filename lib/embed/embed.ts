@@ -51,7 +51,10 @@ export function projectLatents(
   cols: number,
   options: ProjectOptions,
 ): Projection {
-  const technique = options.technique;
+  const technique = options?.technique;
+  if (technique === undefined) {
+    throw new Error(`projectLatents: options.technique is required ('pca' or 'tsne')`);
+  }
   if (!(TECHNIQUES as readonly string[]).includes(technique)) {
     throw new Error(
       `projectLatents: unknown technique '${String(technique)}'; expected one of ${TECHNIQUES.join(', ')}`,
@@ -126,7 +129,9 @@ function tsne(X: number[][], options: ProjectOptions): Projection {
   }
   if (!coordinates.every(Number.isFinite)) {
     throw new Error(
-      `projectLatents: t-SNE diverged (coordinates not finite); lower learningRate (${learningRate})`,
+      `projectLatents: t-SNE diverged (coordinates not finite) with perplexity ${perplexity} ` +
+        `and learningRate ${learningRate}; raise perplexity (a tiny one makes the neighbour ` +
+        'probabilities degenerate) or lower learningRate',
     );
   }
   return { coordinates };

@@ -12,6 +12,7 @@
  * state_dict does.
  */
 import * as tf from '@tensorflow/tfjs';
+import { requireBackend } from './backend-check';
 import { convTranspose2d } from './conv-transpose';
 
 /** The latent shape of one image, channels-last. */
@@ -38,8 +39,9 @@ export interface AutoencoderOptions {
 /** Slope of the leaky ReLU for negative inputs, as in PyTorch's default. */
 const LEAKY_SLOPE = 0.01;
 
-/** Builds the untrained autoencoder. */
+/** Builds the untrained autoencoder; `initBackend()` must have finished first. */
 export function createAutoencoder(options: AutoencoderOptions = {}): Autoencoder {
+  requireBackend('createAutoencoder');
   const seed = options.seed ?? 0;
   let layerSeed = seed * 1000;
   const count = { conv: 0, deconv: 0, leaky: 0, pool: 0, norm: 0 };

@@ -10,21 +10,29 @@ import { runLayers } from './train-autoencoder';
 
 const PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1];
 
-/** Encodes `count` images (row-major pixels in [0, 1]) to `count x 288` latent values. */
+/**
+ * Encodes `count` images (row-major pixels in [0, 1]) to `count x 288` latent values,
+ * `batchSize` images at a time (an integer >= 1; default 500).
+ */
 export function encodeImages(
   model: Autoencoder,
   images: Float32Array,
   batchSize = 500,
 ): Float32Array {
+  checkBatchSize('encodeImages', batchSize);
   return mapBatches(model.encoder, images, PIXELS, [...IMAGE_SHAPE], LATENT_SIZE, batchSize);
 }
 
-/** Decodes `count x 288` latent values to `count` images of 28 x 28 pixels in [0, 1]. */
+/**
+ * Decodes `count x 288` latent values to `count` images of 28 x 28 pixels in [0, 1],
+ * `batchSize` latents at a time (an integer >= 1; default 500).
+ */
 export function decodeLatents(
   model: Autoencoder,
   latents: Float32Array,
   batchSize = 500,
 ): Float32Array {
+  checkBatchSize('decodeLatents', batchSize);
   return mapBatches(model.decoder, latents, LATENT_SIZE, [...LATENT_SHAPE], PIXELS, batchSize);
 }
 
@@ -130,6 +138,12 @@ export function interpolationImages(
     })),
     { pixels: interpolation.to, title: names[1] },
   ];
+}
+
+function checkBatchSize(caller: string, batchSize: number): void {
+  if (!Number.isInteger(batchSize) || !(batchSize >= 1)) {
+    throw new RangeError(`${caller}: invalid batchSize: ${batchSize}, expected an integer >= 1`);
+  }
 }
 
 function mapBatches(

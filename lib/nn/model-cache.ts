@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { ImageSet } from '../data/fashion-mnist';
 import type { Progress } from '../train/progress';
 import { createAutoencoder, type Autoencoder } from './autoencoder';
-import { loadAutoencoder, saveAutoencoder } from './model-io';
+import { requireBackend } from './backend-check';
+import { disposeAutoencoder, loadAutoencoder, saveAutoencoder } from './model-io';
 import { trainAutoencoder, type TrainAutoencoderOptions } from './train-autoencoder';
 
 /** Settings of `trainedAutoencoder`: the training options plus where models are kept. */
@@ -60,19 +61,40 @@ export async function trainedAutoencoder(
   const name = `autoencoder-e${settings.epochs}-n${train.count}-b${settings.batchSize}-${hash(key)}`;
   const dir = path.join(options.cacheDir, name);
 
-  // 1. Reuse a model saved with the same settings.
+  // 1. A backend, and a folder to save into, checked before the long training.
+  requireBackend('trainedAutoencoder');
+  prepareCacheDir(options.cacheDir, dir);
+
+  // 2. Reuse a model saved with the same settings. We wrote the entry, so a broken one is
+  // trained again and overwritten.
   if (!options.retrain && fs.existsSync(path.join(dir, 'metadata.json'))) {
-    const { model, metadata } = await loadAutoencoder(dir);
-    if (JSON.stringify(metadata.settings) === key) {
-      const history = (metadata.history ?? []) as Progress[];
-      const secondsPerEpoch = Number(metadata.secondsPerEpoch);
-      log(`reusing the autoencoder trained with these settings, from ${dir}`);
-      return { model, history, reused: true, dir, secondsPerEpoch };
+    let loaded: Awaited<ReturnType<typeof loadAutoencoder>> | undefined;
+    try {
+      loaded = await loadAutoencoder(dir);
+    } catch (error) {
+      const reason = (error as Error).message
+        .split(dir + path.sep)
+        .join('')
+        .replace(/\s+/g, ' ');
+      console.warn(
+        `warning: cannot load the saved autoencoder in ${dir} (${reason}); ` +
+          'training again and overwriting it',
+      );
     }
-    log(`${dir} holds a model trained with other settings; training again`);
+    if (loaded !== undefined) {
+      const { model, metadata } = loaded;
+      if (JSON.stringify(metadata.settings) === key) {
+        const history = (metadata.history ?? []) as Progress[];
+        const secondsPerEpoch = Number(metadata.secondsPerEpoch);
+        log(`reusing the autoencoder trained with these settings, from ${dir}`);
+        return { model, history, reused: true, dir, secondsPerEpoch };
+      }
+      disposeAutoencoder(model);
+      log(`${dir} holds a model trained with other settings; training again`);
+    }
   }
 
-  // 2. Train and save.
+  // 3. Train and save.
   const model = createAutoencoder({ seed: settings.modelSeed });
   const result = await trainAutoencoder(model, train, test, options);
   await saveAutoencoder(model, dir, {
@@ -84,6 +106,26 @@ export async function trainedAutoencoder(
   log(`saved the trained autoencoder to ${dir}`);
   const { history, secondsPerEpoch } = result;
   return { model, history, reused: false, dir, secondsPerEpoch };
+}
+
+/**
+ * Creates `cacheDir` when missing; throws when it, or the entry `dir` inside it, exists but
+ * is not a folder, or when the folder cannot be written.
+ */
+function prepareCacheDir(cacheDir: string, dir: string): void {
+  for (const folder of [cacheDir, dir]) {
+    if (fs.existsSync(folder) && !fs.statSync(folder).isDirectory()) {
+      throw new Error(`cacheDir: ${folder} is a file, expected a folder for saved models`);
+    }
+  }
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.accessSync(cacheDir, fs.constants.W_OK);
+  } catch (error) {
+    throw new Error(
+      `cacheDir: cannot create or write to ${cacheDir} (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
 }
 
 /** A cheap fingerprint of a set: labels and every 97th pixel, hashed. */

@@ -9,6 +9,7 @@ import type { ImageSet } from '../data/fashion-mnist';
 import type { Progress, ProgressCallback } from '../train/progress';
 import { formatProgress } from '../train/progress';
 import { IMAGE_SHAPE, type Autoencoder } from './autoencoder';
+import { requireBackend } from './backend-check';
 import { batchCount, batches } from './batches';
 
 /** Settings of `trainAutoencoder`. */
@@ -60,6 +61,7 @@ export async function trainAutoencoder(
   test: ImageSet,
   options: TrainAutoencoderOptions = {},
 ): Promise<TrainAutoencoderResult> {
+  requireBackend('trainAutoencoder');
   const epochs = options.epochs ?? 50;
   const batchSize = options.batchSize ?? 256;
   const learningRate = options.learningRate ?? 1e-3;

@@ -105,6 +105,21 @@ test('projectLatents rejects an unknown technique, listing the valid ones', () =
   );
 });
 
+test('projectLatents(X, rows, cols, undefined) says options.technique is required', () => {
+  const X = new Float32Array(20);
+  const required = /options\.technique is required \('pca' or 'tsne'\)/;
+  assert.throws(() => projectLatents(X, 10, 2, undefined as never), required);
+  assert.throws(() => projectLatents(X, 10, 2, {} as never), required);
+});
+
+test('projectLatents(tsne) diverging with perplexity 0.01 names perplexity and learningRate', () => {
+  const X = twoClusters(5, 3);
+  assert.throws(
+    () => projectLatents(X, 10, 3, { technique: 'tsne', perplexity: 0.01, iterations: 10 }),
+    /diverged .* with perplexity 0\.01 and learningRate 10; raise perplexity .* or lower learningRate/,
+  );
+});
+
 test('projectLatents rejects a perplexity that is not > 0 or too large for the rows', () => {
   const X = twoClusters(5, 3);
   for (const perplexity of [0, -1, NaN]) {

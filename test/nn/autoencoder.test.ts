@@ -1,4 +1,6 @@
 import { test, before } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -237,6 +239,18 @@ test('encodeImages and decodeLatents map batches without leaking', () => {
   disposeAutoencoder(model);
 });
 
+test('encodeImages and decodeLatents reject a batchSize that is not an integer >= 1', () => {
+  const model = createAutoencoder();
+  const images = blobs(2).images;
+  const latents = new Float32Array(2 * LATENT_SIZE);
+  for (const batchSize of [0, -5, NaN, 1.5]) {
+    const message = new RegExp(`invalid batchSize: ${batchSize}, expected an integer >= 1`);
+    assert.throws(() => encodeImages(model, images, batchSize), message);
+    assert.throws(() => decodeLatents(model, latents, batchSize), message);
+  }
+  disposeAutoencoder(model);
+});
+
 test('interpolate(model, set, 0, 1, 5) decodes both ends and three points between', () => {
   const model = createAutoencoder();
   const set = blobs(3);
@@ -304,4 +318,106 @@ test('trainedAutoencoder reuses a model saved with the same settings only', asyn
   assert.notEqual(other.dir, first.dir);
   [first, again, other].forEach((t) => disposeAutoencoder(t.model));
   fs.rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('loadAutoencoder(dir) names the file of a truncated weights file, broken JSON or {}', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-ae-'));
+  const model = createAutoencoder();
+  await saveAutoencoder(model, dir, { note: 'hello' });
+  disposeAutoencoder(model);
+  const before = tf.memory().numTensors;
+  const corrupt = async (file: string, contents: string | Buffer, expected: RegExp) => {
+    const original = fs.readFileSync(path.join(dir, file));
+    fs.writeFileSync(path.join(dir, file), contents);
+    await assert.rejects(loadAutoencoder(dir), expected);
+    fs.writeFileSync(path.join(dir, file), original);
+  };
+  const weights = fs.readFileSync(path.join(dir, 'encoder.weights.bin'));
+  await corrupt(
+    'encoder.weights.bin',
+    weights.subarray(0, 1000),
+    /encoder\.weights\.bin: expected 58336 bytes for the 12 weights listed in encoder\.json, got 1000/,
+  );
+  await corrupt('decoder.json', '{"modelTopology": ', /decoder\.json: not valid JSON/);
+  await corrupt(
+    'decoder.json',
+    '{}',
+    /decoder\.json: expected an object with modelTopology and weightSpecs, got \{\}/,
+  );
+  await corrupt('metadata.json', 'not json', /metadata\.json: not valid JSON/);
+  assert.equal(tf.memory().numTensors, before);
+  await assert.rejects(loadAutoencoder(path.join(dir, 'nope')), /saved autoencoder not found/);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('trainedAutoencoder retrains over a corrupt saved model, warning once with its folder', async (t) => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-cache-'));
+  const set = blobs(8);
+  const options = { cacheDir, epochs: 1, batchSize: 8, log: () => {} };
+  const first = await trainedAutoencoder(set, set, options);
+  disposeAutoencoder(first.model);
+  fs.writeFileSync(path.join(first.dir, 'decoder.json'), '{}');
+  const warn = t.mock.method(console, 'warn', () => {});
+  const again = await trainedAutoencoder(set, set, options);
+  assert.equal(again.reused, false);
+  assert.equal(warn.mock.callCount(), 1);
+  const line = String(warn.mock.calls[0].arguments[0]);
+  assert.ok(line.includes(first.dir), line);
+  assert.match(line, /decoder\.json: expected an object with modelTopology/);
+  assert.match(line, /training again and overwriting it$/);
+  disposeAutoencoder(again.model);
+  const fixed = await trainedAutoencoder(set, set, options);
+  assert.equal(fixed.reused, true);
+  assert.equal(warn.mock.callCount(), 1);
+  disposeAutoencoder(fixed.model);
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('trainedAutoencoder with cacheDir a file fails before training', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-cache-'));
+  const file = path.join(dir, 'models');
+  fs.writeFileSync(file, 'x');
+  let epochs = 0;
+  await assert.rejects(
+    trainedAutoencoder(blobs(8), blobs(8), {
+      cacheDir: file,
+      epochs: 1,
+      batchSize: 8,
+      log: () => {},
+      onEpoch: () => (epochs += 1),
+    }),
+    new RegExp(`cacheDir: ${file} is a file, expected a folder`),
+  );
+  assert.equal(epochs, 0);
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('createAutoencoder, trainAutoencoder and loadAutoencoder without initBackend() say to call it', () => {
+  // A fresh process: this one has its backend.
+  const lib = (name: string) => JSON.stringify(path.join(__dirname, '..', '..', 'lib', 'nn', name));
+  const script = `
+    const { createAutoencoder } = require(${lib('autoencoder')});
+    const { trainAutoencoder } = require(${lib('train-autoencoder')});
+    const { loadAutoencoder } = require(${lib('model-io')});
+    const messages = [];
+    try { createAutoencoder(); } catch (e) { messages.push(e.message); }
+    Promise.all([trainAutoencoder(null, null, null), loadAutoencoder('.')].map((p) =>
+      p.catch((e) => messages.push(e.message)),
+    )).then(() => console.log(JSON.stringify(messages)));`;
+  const tsx = pathToFileURL(require.resolve('tsx')).href;
+  const run = spawnSync(process.execPath, ['--import', tsx, '-e', script], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const messages = JSON.parse(run.stdout.trim().split('\n').pop() ?? '[]') as string[];
+  assert.equal(messages.length, 3, run.stdout + run.stderr);
+  const callers = ['createAutoencoder', 'trainAutoencoder', 'loadAutoencoder'];
+  messages.forEach((message, i) =>
+    assert.equal(
+      message,
+      `${callers[i]}: no TensorFlow.js backend chosen: await initBackend() first ` +
+        '(it failed or was not called)',
+    ),
+  );
+  assert.doesNotMatch(run.stdout + run.stderr, /Hi, looks like you are running TensorFlow\.js/);
 });

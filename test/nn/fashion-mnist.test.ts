@@ -5,7 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { dataDir } from '../../lib/env';
-import { parseIdx } from '../../lib/data/idx';
+import { parseIdx, readIdx } from '../../lib/data/idx';
 import {
   FASHION_MNIST_CLASSES,
   imageAt,
@@ -65,6 +65,36 @@ test('parseIdx rejects a truncated body and trailing bytes', () => {
   assert.throws(() => parseIdx(full.subarray(0, full.length - 3), 3, 'x'), /x: truncated.*8.*5/);
   assert.throws(() => parseIdx(full.subarray(0, 10), 3, 'x'), /x: truncated header/);
   assert.throws(() => parseIdx(Buffer.concat([full, Buffer.from([0])]), 3), /trailing bytes/);
+});
+
+test('readIdx(file, 1) names a missing file and a folder named like an IDX file', () => {
+  const dir = tempDir();
+  const missing = path.join(dir, 'labels-idx1-ubyte.gz');
+  assert.throws(
+    () => readIdx(missing, 1),
+    (error: Error) => {
+      assert.equal(error.message, `${missing}: not found, expected an IDX file`);
+      return true;
+    },
+  );
+  fs.mkdirSync(missing);
+  assert.throws(
+    () => readIdx(missing, 1),
+    (error: Error) => {
+      assert.equal(error.message, `${missing}: is a folder, expected an IDX file`);
+      return true;
+    },
+  );
+});
+
+test('loadFashionMnist names an IDX path that is a folder', () => {
+  const dir = tempDir();
+  fs.mkdirSync(path.join(dir, 't10k-images-idx3-ubyte.gz'));
+  fs.writeFileSync(path.join(dir, 't10k-labels-idx1-ubyte.gz'), zlib.gzipSync(idx([1], [0])));
+  assert.throws(
+    () => loadFashionMnist('test', { dir }),
+    /t10k-images-idx3-ubyte\.gz: is a folder, expected an IDX file/,
+  );
 });
 
 test('readImageSet scales pixels to [0, 1] and keeps labels', () => {
