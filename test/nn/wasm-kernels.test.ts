@@ -210,7 +210,7 @@ test('Adam steps on the stand-in autoencoder give the same losses on wasm and cp
   assert.ok(losses.wasm[2] < losses.wasm[0], `loss goes down: ${losses.wasm}`);
   losses.wasm.forEach((loss, i) => {
     // Float32 sums run in another order on each backend, and Adam's early steps divide by
-    // tiny second moments, so the last digits drift: 2e-4 was seen on a busy machine. A
+    // tiny second moments, so the last digits drift (2e-4 was seen at step 2). A
     // wrong kernel is off by far more than 1e-3.
     const relative = Math.abs(loss - losses.cpu[i]) / losses.cpu[i];
     assert.ok(relative < 1e-3, `step ${i}: wasm ${loss}, cpu ${losses.cpu[i]}`);
