@@ -2,9 +2,8 @@
  * Fitting Q and P to a (mean-shifted) rating matrix with ALS or SGD under early stopping.
  */
 import { Entries, SparseMatrix, checkEntries } from '../sparse/matrix';
-import { ProgressCallback } from '../train/progress';
 import { alsSweep } from './als';
-import { LoopResult, runWithEarlyStopping } from './earlyStopping';
+import { LoopOptions, LoopResult, runWithEarlyStopping } from './earlyStopping';
 import { Factors, checkFactors, copyFactors } from './factors';
 import { InitMethod, initFactors } from './init';
 import { mfLoss } from './loss';
@@ -13,7 +12,12 @@ import { SgdEpochs } from './sgd';
 export type Optimizer = 'als' | 'sgd';
 export const OPTIMIZERS: readonly Optimizer[] = ['als', 'sgd'];
 
-export interface TrainOptions {
+/**
+ * The optimizer and its settings; the loop settings (`maxSteps` 100, `patience` 5,
+ * `evalEvery` 1, `logEvery` 1, `log`, `onProgress`) are those of runWithEarlyStopping,
+ * where a step is one ALS sweep or one SGD epoch.
+ */
+export interface TrainOptions extends LoopOptions {
   /** `als` or `sgd`. Default `als`. */
   optimizer?: Optimizer;
   /** Number of latent factors. Default 100. */
@@ -26,18 +30,6 @@ export interface TrainOptions {
   initialFactors?: Factors;
   /** SGD step size. Default 0.01. */
   learningRate?: number;
-  /** Most iterations (ALS sweeps or SGD epochs). Default 100. */
-  maxSteps?: number;
-  /** Evaluations without a better validation loss before stopping. Default 5. */
-  patience?: number;
-  /** Evaluate every this many iterations. Default 1. */
-  evalEvery?: number;
-  /** Log every this many iterations. Default 1. */
-  logEvery?: number;
-  /** Write progress lines. Default true. */
-  log?: boolean;
-  /** Called after each evaluation with `{step, elapsedSeconds, losses: {train, validation}}`. */
-  onProgress?: ProgressCallback;
   /** Seed of the initialisation and of SGD's shuffles. Default 0. */
   seed?: number;
 }
