@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+
+const setup = path.join(__dirname, '..', '..', 'lib', 'setup', 'setup.sh');
+
+/** Runs set-up with a fake `node` first on the PATH that reports `version`. */
+function setupWithNode(version: string) {
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-old-node-'));
+  const major = Number(version.slice(1).split('.')[0]);
+  const minor = Number(version.split('.')[1]);
+  const ok = major > 20 || (major === 20 && minor >= 19) ? 1 : 0;
+  fs.writeFileSync(
+    path.join(bin, 'node'),
+    `#!/bin/sh\n[ "$1" = "--version" ] && { echo ${version}; exit 0; }\necho ${ok}\n`,
+    { mode: 0o755 },
+  );
+  const run = spawnSync('bash', [setup, '--quiet'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+  });
+  fs.rmSync(bin, { recursive: true, force: true });
+  return run;
+}
+
+test('setup.sh with Node 18 stops with a message naming the version and what is needed', () => {
+  const run = setupWithNode('v18.19.0');
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /Node\.js v18\.19\.0 is too old/);
+  assert.match(run.stderr, /20\.19 or later/);
+  assert.doesNotMatch(run.stderr, /at .*\(.*:\d+:\d+\)/, 'no stack trace');
+});
+
+test('setup.sh without Node.js on the PATH says to install it', () => {
+  const run = spawnSync('/bin/bash', [setup, '--quiet'], {
+    encoding: 'utf8',
+    env: { ...process.env, PATH: '/nonexistent' },
+  });
+  assert.equal(run.status, 1);
+  assert.match(run.stderr, /Node\.js was not found on PATH/);
+});
