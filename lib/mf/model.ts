@@ -37,7 +37,28 @@ export function saveModel(file: string, model: FittedModel): void {
     itemIds: encode(model.itemIds),
     titles: model.titles?.map((t) => t ?? null),
   };
+  refuseForeignFile(file);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(json));
+}
+
+/** An existing file is replaced only when it is a model this module wrote. */
+function refuseForeignFile(file: string): void {
+  if (!fs.existsSync(file)) return;
+  const name = path.basename(file);
+  if (fs.statSync(file).isDirectory()) throw new Error(`${name}: is a folder, expected a file`);
+  let format: unknown;
+  try {
+    format = (JSON.parse(fs.readFileSync(file, 'utf8')) as { format?: unknown }).format;
+  } catch {
+    format = undefined;
+  }
+  if (format !== FORMAT) {
+    throw new Error(
+      `${name}: exists and is not a latentlab model (${file}); choose another file name ` +
+        'or move it away',
+    );
+  }
 }
 
 /** Reads a model written by `saveModel`; errors name the file and the field that is wrong. */

@@ -318,6 +318,24 @@ test('saveModel then loadModel gives back the same model', () => {
   assert.deepEqual(loadModel(file), model);
 });
 
+test('saveModel creates the folder, replaces its own model, refuses any other file', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-mf-'));
+  const model = {
+    factors: randomFactors(2, 2, 1, 1),
+    means: Float64Array.of(1, 2),
+    userIds: Float64Array.of(1, 2),
+    itemIds: Float64Array.of(3, 4),
+  };
+  const file = path.join(dir, 'new', 'folder', 'model.json');
+  saveModel(file, model);
+  saveModel(file, model);
+  assert.deepEqual(loadModel(file).means, model.means);
+  const notes = path.join(dir, 'notes.json');
+  fs.writeFileSync(notes, '{"my": "notes"}');
+  assert.throws(() => saveModel(notes, model), /notes\.json: exists and is not a latentlab model/);
+  assert.equal(fs.readFileSync(notes, 'utf8'), '{"my": "notes"}');
+});
+
 test('trainFactorization refuses an infinite lambda and an infinite learning rate', () => {
   const m = lowRank(5, 4, 1);
   assert.throws(
