@@ -156,6 +156,13 @@ link_data() { # link_data NAME CANDIDATE...
   done
   act "data: no $name found; put it in $data_dir/$name (see data/README.md)"
 }
-link_data fashion-mnist "$root/../shared/data/fashion-mnist" /usr/share/datasets/fashion-mnist
-link_data ml-latest-small "$root/../shared/data/ratings/ml-latest-small"
+# The shared data sit beside the project; a clone of a local checkout also looks beside the
+# checkout it was cloned from.
+shared=("$root/../shared/data")
+origin=$(git -C "$root" config --get remote.origin.url 2>/dev/null || true)
+case "$origin" in
+  /* | file://*) shared+=("${origin#file://}/../shared/data") ;;
+esac
+link_data fashion-mnist "${shared[@]/%//fashion-mnist}" /usr/share/datasets/fashion-mnist
+link_data ml-latest-small "${shared[@]/%//ratings/ml-latest-small}"
 say "ready"
