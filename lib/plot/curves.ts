@@ -10,6 +10,7 @@ import { inNotebook, showFigure } from './display';
 import { arrangeFigures, plotFigure, plotModule } from './figure';
 import type { Figure } from './figure';
 import { CLASS_COLORS } from './images';
+import { checkPixels } from './sizes';
 
 /** Options of {@link lossCurveFigure}. */
 export interface LossCurveOptions {
@@ -75,6 +76,10 @@ export interface CompareCurvesOptions {
 export function lossCurveFigure(history: Progress[], options: LossCurveOptions = {}): Figure {
   const names = chooseLosses('lossCurveFigure', history, options.losses);
   const logY = options.logY ?? false;
+  const width = options.width ?? 640;
+  const height = options.height ?? 320;
+  checkPixels('lossCurveFigure', 'width', width);
+  checkPixels('lossCurveFigure', 'height', height);
 
   // 1. Long format, one row per (step, loss); a value a log axis cannot show becomes a gap.
   const rows: { step: number; name: string; value: number }[] = [];
@@ -101,8 +106,8 @@ export function lossCurveFigure(history: Progress[], options: LossCurveOptions =
   return plotFigure({
     title: options.title,
     legend: names.length > 1 ? names.map((label, i) => ({ label, color: colors[i] })) : undefined,
-    width: options.width ?? 640,
-    height: options.height ?? 320,
+    width,
+    height,
     marginLeft: 60,
     grid: true,
     // Steps are whole numbers: over a short span, ask for one tick a step, not 1.5.
@@ -158,6 +163,10 @@ export function compareCurvesFigure(
   options: CompareCurvesOptions = {},
 ): Figure {
   if (series.length === 0) throw new Error('compareCurvesFigure: no series given');
+  const width = options.width ?? 400;
+  const height = options.height ?? 300;
+  checkPixels('compareCurvesFigure', 'width', width);
+  checkPixels('compareCurvesFigure', 'height', height);
   let domain: [number, number] | undefined;
   if (options.sameY) {
     const values = series.flatMap((s) =>
@@ -174,8 +183,8 @@ export function compareCurvesFigure(
       title: s.name,
       losses: [s.loss],
       logY: options.logY,
-      width: options.width ?? 400,
-      height: options.height ?? 300,
+      width,
+      height,
       xLabel: options.xLabel,
       yDomain: domain,
     }),

@@ -7,6 +7,11 @@ import * as path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import type { Figure } from './figure';
 
+/** The largest `scale` figureToPng takes. */
+export const MAX_PNG_SCALE = 8;
+/** The most pixels figureToPng renders; 50 megapixels is about 200 MB while rendering. */
+export const MAX_PNG_MEGAPIXELS = 50;
+
 /** What tslab's kernel sends for one display_data message. */
 interface DisplayMessage {
   data: Record<string, string>;
@@ -15,8 +20,12 @@ interface DisplayMessage {
 }
 type WriteDisplayData = (message: DisplayMessage, update: boolean) => void;
 
-/** Renders a figure to PNG bytes at `scale` times its CSS size (default 2, for print). */
+/**
+ * Renders a figure to PNG bytes at `scale` times its CSS size (default 2, for print): a number
+ * in (0, 8] that gives at least 1 x 1 and at most 50 megapixels.
+ */
 export function figureToPng(figure: Figure, scale = 2): Uint8Array {
+  checkPngSize(figure, scale);
   // resvg ignores CSS `image-rendering: pixelated` but keeps the SVG 1.1 keyword's pixels.
   const svg = figure.svg.replace(/image-rendering:\s*pixelated/g, 'image-rendering: optimizeSpeed');
   const resvg = new Resvg(svg, {
@@ -70,6 +79,31 @@ export function inNotebook(): boolean {
 }
 
 const shownIds = new Set<string>();
+
+/** Rejects a scale or figure size that resvg would fail on or need gigabytes for. */
+function checkPngSize(figure: Figure, scale: number): void {
+  if (!(scale > 0 && scale <= MAX_PNG_SCALE)) {
+    throw new RangeError(
+      `figureToPng: invalid scale: ${scale}; expected a number in (0, ${MAX_PNG_SCALE}]`,
+    );
+  }
+  const width = Math.round(figure.width * scale);
+  const height = Math.round(figure.height * scale);
+  const size = `a ${figure.width}x${figure.height} figure at scale ${scale}`;
+  if (!(width >= 1 && height >= 1)) {
+    throw new RangeError(
+      `figureToPng: ${size} is ${width}x${height} pixels; expected at least 1x1 ` +
+        '(raise scale, or give the figure a width and height >= 1)',
+    );
+  }
+  const megapixels = (width * height) / 1e6;
+  if (megapixels > MAX_PNG_MEGAPIXELS) {
+    throw new RangeError(
+      `figureToPng: ${size} is ${width}x${height} pixels (${megapixels.toFixed(0)} ` +
+        `megapixels); expected at most ${MAX_PNG_MEGAPIXELS} (lower scale or the figure's size)`,
+    );
+  }
+}
 
 /**
  * tslab keeps the writer for the executing cell in its `jupyter` module. Its public API

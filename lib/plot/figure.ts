@@ -5,6 +5,7 @@
 // Plot is ESM-only; Node 20.19+ can require() it (package.json "engines").
 import * as Plot from '@observablehq/plot';
 import { JSDOM } from 'jsdom';
+import { checkPixels } from './sizes';
 
 /** A standalone SVG picture with its size in CSS pixels. */
 export interface Figure {
@@ -40,9 +41,11 @@ export function plotModule(): typeof Plot {
   return Plot;
 }
 
-/** Renders Plot options to a standalone SVG figure. */
+/** Renders Plot options to a standalone SVG figure; `width` and `height` must be >= 1. */
 export function plotFigure(options: FigureOptions): Figure {
   const { title, legend, ...plotOptions } = options;
+  if (plotOptions.width !== undefined) checkPixels('plotFigure', 'width', plotOptions.width);
+  if (plotOptions.height !== undefined) checkPixels('plotFigure', 'height', plotOptions.height);
   const element = Plot.plot({
     ...plotOptions,
     document: documentForPlot(),
@@ -69,8 +72,15 @@ export function arrangeFigures(
   options: { columns?: number; title?: string; gap?: number } = {},
 ): Figure {
   if (figures.length === 0) throw new Error('arrangeFigures: no figures given');
-  const columns = Math.max(1, Math.min(options.columns ?? figures.length, figures.length));
+  const requested = options.columns ?? figures.length;
+  if (!(requested >= 1) || !Number.isInteger(requested)) {
+    throw new RangeError(`arrangeFigures: invalid columns: ${requested}; expected an integer >= 1`);
+  }
+  const columns = Math.min(requested, figures.length);
   const gap = options.gap ?? 12;
+  if (!(gap >= 0) || !Number.isFinite(gap)) {
+    throw new RangeError(`arrangeFigures: invalid gap: ${gap}; expected a finite number >= 0`);
+  }
   const cellWidth = Math.max(...figures.map((f) => f.width));
   const cellHeight = Math.max(...figures.map((f) => f.height));
   const rows = Math.ceil(figures.length / columns);

@@ -11,6 +11,7 @@ import type * as PlotTypes from '@observablehq/plot';
 import { deflateSync, crc32 } from 'node:zlib';
 import { arrangeFigures, escapeXml, plotFigure, plotModule, svgOpen } from './figure';
 import type { Figure, LegendEntry } from './figure';
+import { checkPixels, checkPositive } from './sizes';
 
 /** One image of a grid. */
 export interface GridImage {
@@ -132,7 +133,7 @@ export function imageGridFigure(images: GridImage[], options: ImageGridOptions =
   const width = options.width ?? 28;
   const height = options.height ?? 28;
   const scale = options.scale ?? 3;
-  if (!(scale > 0)) throw new Error(`imageGridFigure: scale must be > 0, got ${scale}`);
+  checkPositive('imageGridFigure', 'scale', scale);
   const columns = Math.min(images.length, options.columns ?? Math.min(images.length, 10));
   if (!(columns >= 1) || !Number.isInteger(columns)) {
     throw new Error(`imageGridFigure: columns must be a positive integer, got ${columns}`);
@@ -203,8 +204,10 @@ export function thumbnailScatterFigure(
     throw new Error(`thumbnailScatterFigure: ${n} images but ${labels.length} labels`);
   }
   const size = options.thumbnailSize ?? 24;
-  if (!(size > 0))
-    throw new Error(`thumbnailScatterFigure: thumbnailSize must be > 0, got ${size}`);
+  checkPositive('thumbnailScatterFigure', 'thumbnailSize', size);
+  if (options.width !== undefined) checkPixels('thumbnailScatterFigure', 'width', options.width);
+  const height = options.height ?? 640;
+  checkPixels('thumbnailScatterFigure', 'height', height);
   const imageWidth = options.imageWidth ?? Math.round(Math.sqrt(images[0].length));
   const imageHeight = options.imageHeight ?? images[0].length / imageWidth;
 
@@ -260,7 +263,7 @@ export function thumbnailScatterFigure(
     title: options.title,
     legend: legend.length > 0 ? legend : undefined,
     width: options.width ?? Math.max(640, legendWidth(legend)),
-    height: options.height ?? 640,
+    height,
     inset: size / 2 + FRAME + 2,
     x: { label: options.xLabel ?? 'dimension 1' },
     y: { label: options.yLabel ?? 'dimension 2' },

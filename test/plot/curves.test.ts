@@ -67,6 +67,21 @@ test('lossCurveFigure rejects an empty history and an unknown loss name', () => 
   );
 });
 
+test('lossCurveFigure and compareCurvesFigure reject a width or height below 1 pixel', () => {
+  for (const width of [0, -5, NaN, Infinity, 0.5]) {
+    assert.throws(
+      () => lossCurveFigure(history(), { width }),
+      new RegExp(`lossCurveFigure: invalid width: ${width}; expected a finite number >= 1`),
+    );
+  }
+  assert.throws(() => lossCurveFigure(history(), { height: 0 }), /invalid height: 0/);
+  const series = [{ name: 'ALS', history: history(), loss: 'train' }];
+  assert.throws(
+    () => compareCurvesFigure(series, { width: 0 }),
+    /compareCurvesFigure: invalid width: 0/,
+  );
+});
+
 test('compareCurvesFigure puts one panel per trainer side by side', () => {
   const figure = compareCurvesFigure(
     [

@@ -134,6 +134,15 @@ test('imageGridFigure rejects an image of the wrong size, naming it', () => {
   assert.throws(() => imageGridFigure([]), /no images given/);
 });
 
+test('imageGridFigure rejects a scale that is not a finite number > 0', () => {
+  for (const scale of [Infinity, 0, -1, NaN]) {
+    assert.throws(
+      () => imageGridFigure([{ pixels: square(2) }], { scale }),
+      new RegExp(`imageGridFigure: invalid scale: ${scale}; expected a finite number > 0`),
+    );
+  }
+});
+
 test('imageGridFigure honours width and height of non-square images', () => {
   const figure = imageGridFigure([{ pixels: new Float32Array(6) }], { width: 3, height: 2 });
   assert.equal(figure.svg.match(/<image /g)?.length, 1);
@@ -182,6 +191,15 @@ test('thumbnailScatterFigure rejects mismatched coordinates, labels and non-fini
     () => thumbnailScatterFigure(Float64Array.from([0, 0, NaN, 1]), images),
     /coordinates of image 1 are not finite: NaN, 1/,
   );
+});
+
+test('thumbnailScatterFigure rejects a width, height or thumbnailSize that is not a size', () => {
+  const images = [square(1), square(2)];
+  const coordinates = Float64Array.from([0, 0, 1, 1]);
+  const draw = (options: object) => () => thumbnailScatterFigure(coordinates, images, options);
+  assert.throws(draw({ width: 0 }), /thumbnailScatterFigure: invalid width: 0; expected a finite/);
+  assert.throws(draw({ height: NaN }), /invalid height: NaN; expected a finite number >= 1/);
+  assert.throws(draw({ thumbnailSize: Infinity }), /invalid thumbnailSize: Infinity/);
 });
 
 test('thumbnailScatterFigure widens by default so that ten class names fit the legend', () => {
