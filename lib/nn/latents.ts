@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { checkIndex, imageAt, type ImageSet } from '../data/fashion-mnist';
 import { IMAGE_SHAPE, LATENT_SHAPE, LATENT_SIZE, type Autoencoder } from './autoencoder';
+import { checkFiniteLatents, checkPixelRange } from './pixels';
 import { sampleIndices } from './random';
 import { runLayers } from './train-autoencoder';
 
@@ -20,6 +21,7 @@ export function encodeImages(
   batchSize = 500,
 ): Float32Array {
   checkBatchSize('encodeImages', batchSize);
+  checkPixelRange('encodeImages', images);
   return mapBatches(model.encoder, images, PIXELS, [...IMAGE_SHAPE], LATENT_SIZE, batchSize);
 }
 
@@ -33,6 +35,7 @@ export function decodeLatents(
   batchSize = 500,
 ): Float32Array {
   checkBatchSize('decodeLatents', batchSize);
+  checkFiniteLatents('decodeLatents', latents, LATENT_SIZE);
   return mapBatches(model.decoder, latents, LATENT_SIZE, [...LATENT_SHAPE], PIXELS, batchSize);
 }
 

@@ -11,6 +11,7 @@ import { formatProgress } from '../train/progress';
 import { IMAGE_SHAPE, type Autoencoder } from './autoencoder';
 import { requireBackend } from './backend-check';
 import { batchCount, batches } from './batches';
+import { checkImageSet } from './pixels';
 
 /** Settings of `trainAutoencoder`. */
 export interface TrainAutoencoderOptions {
@@ -54,7 +55,10 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-/** Trains both halves of `model` in place on `train`, evaluating on `test` after each epoch. */
+/**
+ * Trains both halves of `model` in place on `train`, evaluating on `test` after each epoch.
+ * Both sets must hold 28 x 28 images with pixels in [0, 1].
+ */
 export async function trainAutoencoder(
   model: Autoencoder,
   train: ImageSet,
@@ -78,6 +82,8 @@ export async function trainAutoencoder(
   if (train.count === 0 || test.count === 0) {
     throw new Error(`empty data: ${train.count} train and ${test.count} test images`);
   }
+  checkImageSet('train images', train);
+  checkImageSet('test images', test);
 
   const optimizer = tf.train.adam(learningRate, 0.9, 0.999, 1e-8);
   const started = performance.now();
@@ -206,9 +212,9 @@ function setLearningRate(optimizer: tf.AdamOptimizer, rate: number): void {
 
 function checkFinite(loss: number, what: string, rate: number): void {
   if (Number.isFinite(loss)) return;
+  // The images were checked to lie in [0, 1], so the step size is what is left to blame.
   throw new NonFiniteLossError(
-    `${what} is ${loss}: lower learningRate (now ${rate.toPrecision(3)}), ` +
-      'or check the images are scaled to [0, 1]',
+    `${what} is ${loss}: lower learningRate (now ${rate.toPrecision(3)})`,
   );
 }
 

@@ -200,16 +200,44 @@ test('trainAutoencoder leaks no tensors and decays the learning rate', async () 
 
 test('trainAutoencoder stops on a NaN loss, saying what to lower', async () => {
   const model = createAutoencoder();
-  const bad = blobs(8);
-  bad.images[5] = NaN;
   await assert.rejects(
-    trainAutoencoder(model, bad, blobs(4), { epochs: 1, batchSize: 8, log: () => {} }),
+    trainAutoencoder(model, blobs(16), blobs(4), {
+      epochs: 1,
+      batchSize: 8,
+      learningRate: 1e10,
+      log: () => {},
+    }),
     (error: Error) =>
       error instanceof NonFiniteLossError &&
-      /training loss at epoch 1, batch 1 is NaN: lower learningRate \(now 0\.00100\)/.test(
+      /training loss at epoch 1, batch 2 is NaN: lower learningRate \(now 1\.00e\+10\)/.test(
         error.message,
       ),
   );
+  disposeAutoencoder(model);
+});
+
+test('trainAutoencoder on pixels in 0..255 or NaN names the pixel before training', async () => {
+  const model = createAutoencoder();
+  const bytes = blobs(8);
+  bytes.images[800] = 255;
+  let epochs = 0;
+  const options = { epochs: 1, batchSize: 8, log: () => {}, onEpoch: () => (epochs += 1) };
+  await assert.rejects(
+    trainAutoencoder(model, bytes, blobs(4), options),
+    /^RangeError: train images: pixel 800 \(image 1\) is 255; expected values in \[0, 1\] \(divide by 255\?\)$/,
+  );
+  const nan = blobs(4);
+  nan.images[5] = NaN;
+  await assert.rejects(
+    trainAutoencoder(model, blobs(8), nan, options),
+    /^RangeError: test images: pixel 5 \(image 0\) is NaN; expected values in \[0, 1\]$/,
+  );
+  const small = { ...blobs(2), height: 14, width: 14 };
+  await assert.rejects(
+    trainAutoencoder(model, small, small, options),
+    /train images: expected 28x28 images, got 14x14/,
+  );
+  assert.equal(epochs, 0);
   disposeAutoencoder(model);
 });
 
@@ -236,6 +264,25 @@ test('encodeImages and decodeLatents map batches without leaking', () => {
   assert.deepEqual(encodeImages(model, set.images.subarray(784 * 6), 3), latents.subarray(288 * 6));
   assert.equal(tf.memory().numTensors, before);
   assert.throws(() => encodeImages(model, new Float32Array(100)), /multiple of 784/);
+  disposeAutoencoder(model);
+});
+
+test('encodeImages rejects NaN or out-of-range pixels, decodeLatents non-finite latents', () => {
+  const model = createAutoencoder();
+  const images = blobs(2).images;
+  images[784 + 3] = NaN;
+  assert.throws(
+    () => encodeImages(model, images),
+    /encodeImages: pixel 787 \(image 1\) is NaN; expected values in \[0, 1\]/,
+  );
+  images[784 + 3] = -0.5;
+  assert.throws(() => encodeImages(model, images), /pixel 787 \(image 1\) is -0\.5/);
+  const latents = new Float32Array(2 * LATENT_SIZE);
+  latents[LATENT_SIZE] = Infinity;
+  assert.throws(
+    () => decodeLatents(model, latents),
+    /decodeLatents: latent value 288 \(latent 1\) is Infinity; expected finite numbers/,
+  );
   disposeAutoencoder(model);
 });
 
