@@ -17,6 +17,7 @@ export interface NpyArray {
 
 const MAGIC = '\x93NUMPY';
 const ITEM_SIZE: Record<NpyDtype, number> = { '<i8': 8, '<i4': 4, '<f8': 8, '<f4': 4 };
+const NPY_DTYPES = Object.keys(ITEM_SIZE) as NpyDtype[];
 
 /** Reads a `.npy` file; errors name the file and what was wrong with it. */
 export function readNpy(file: string): NpyArray {
@@ -78,9 +79,29 @@ export function writeNpy(
   shape: number[],
   dtype: NpyDtype = '<f8',
 ): void {
+  const name = path.basename(file);
+  if (!(NPY_DTYPES as readonly string[]).includes(dtype)) {
+    throw new Error(`${name}: unsupported dtype ${String(dtype)}; expected ${NPY_DTYPES.join(', ')}`);
+  }
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new Error(`${name}: invalid shape [${shape.join(', ')}]; expected integers >= 0`);
+  }
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== values.length) {
     throw new Error(`writeNpy: shape [${shape.join(', ')}] holds ${count}, got ${values.length}`);
+  }
+  // Integer dtypes would wrap or truncate silently; refuse what they cannot hold.
+  if (dtype === '<i8' || dtype === '<i4') {
+    const [low, high] = dtype === '<i4' ? [-(2 ** 31), 2 ** 31 - 1] : [-(2 ** 53), 2 ** 53];
+    for (let k = 0; k < count; k++) {
+      const v = values[k];
+      if (!(Number.isInteger(v) && v >= low && v <= high)) {
+        throw new Error(
+          `${name}: value ${v} at index ${k} does not fit ${dtype}; expected integers in ` +
+            `[${low}, ${high}]`,
+        );
+      }
+    }
   }
   const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${dtype}', 'fortran_order': False, 'shape': ${shapeText}, }`;
@@ -94,7 +115,7 @@ export function writeNpy(
   let body: Uint8Array;
   if (dtype === '<i8') {
     const out = new BigInt64Array(count);
-    for (let k = 0; k < count; k++) out[k] = BigInt(Math.trunc(values[k]));
+    for (let k = 0; k < count; k++) out[k] = BigInt(values[k]);
     body = new Uint8Array(out.buffer);
   } else if (dtype === '<i4') {
     body = new Uint8Array(Int32Array.from(values).buffer);

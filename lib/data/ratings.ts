@@ -96,7 +96,13 @@ export function loadRatingsCsv(file: string): Ratings {
         `got ${frame.columns.join(',')}`,
     );
   }
-  const [users, items, values] = columns.map((c) => numericColumn(frame, c, name));
+  // A blank line (often the last) reads as a row of empty cells; it holds no rating.
+  const cells = columns.map((c) => frame.getColumn(c).toArray());
+  const rows: number[] = [];
+  for (let r = 0; r < cells[0].length; r++) {
+    if (!cells.every((column) => cellText(column[r]) === '')) rows.push(r);
+  }
+  const [users, items, values] = columns.map((c, j) => numericCells(cells[j], rows, c, name));
   return fromColumns(users, items, values, file);
 }
 
@@ -126,10 +132,15 @@ export function loadTitles(file: string): Map<number, string> {
       throw new Error(`${name}: missing column ${column}; got ${frame.columns.join(',')}`);
     }
   }
-  const ids = numericColumn(frame, 'movieId', name);
+  const idCells = frame.getColumn('movieId').toArray();
   const titles = frame.getColumn('title').toArray() as (string | null)[];
+  const rows: number[] = [];
+  for (let r = 0; r < idCells.length; r++) {
+    if (cellText(idCells[r]) !== '' || cellText(titles[r]) !== '') rows.push(r);
+  }
+  const ids = numericCells(idCells, rows, 'movieId', name);
   const out = new Map<number, string>();
-  ids.forEach((id, r) => out.set(id, String(titles[r] ?? '')));
+  ids.forEach((id, j) => out.set(id, String(titles[rows[j]] ?? '')));
   return out;
 }
 
@@ -169,15 +180,22 @@ function checkCsvFile(file: string, name: string): void {
   const stat = fs.statSync(file, { throwIfNoEntry: false });
   if (stat === undefined) throw new Error(`${name}: not found: ${file}`);
   if (stat.isDirectory()) throw new Error(`${name}: is a folder, expected a .csv file: ${file}`);
-  const head = Buffer.alloc(2);
+  const start = Buffer.alloc(1 << 12);
   const fd = fs.openSync(file, 'r');
+  let head: Buffer;
   try {
-    fs.readSync(fd, head, 0, 2, 0);
+    head = start.subarray(0, fs.readSync(fd, start, 0, start.length, 0));
   } finally {
     fs.closeSync(fd);
   }
   if (head[0] === 0x1f && head[1] === 0x8b) {
     throw new Error(`${name}: compressed CSV (gzip); unzip it first`);
+  }
+  if (head.includes(0x0d) && !head.includes(0x0a)) {
+    throw new Error(
+      `${name}: lines end in a carriage return alone (old Mac style); expected LF or CRLF ` +
+        `line endings (convert with: tr '\\r' '\\n')`,
+    );
   }
 }
 
@@ -244,22 +262,32 @@ function firstLongRow(file: string): LongRow | undefined {
   }
 }
 
-/** The column as finite numbers; the first bad cell is named with its row (1 = first data row). */
-function numericColumn(frame: Frame, column: string, name: string): Float64Array {
-  const cells = frame.getColumn(column).toArray();
-  const out = new Float64Array(cells.length);
-  for (let r = 0; r < cells.length; r++) {
-    const cell = cells[r];
-    const text = cell === null || cell === undefined ? '' : String(cell).trim();
-    const value = text === '' ? NaN : Number(text);
+/**
+ * The cells of `rows` as finite decimal numbers (`4`, `-2.5`, `1e3`; not `0x4` or `Infinity`,
+ * which JavaScript's Number() would take); the first bad cell is named with its row
+ * (1 = first data row).
+ */
+function numericCells(cells: unknown[], rows: number[], column: string, name: string): Float64Array {
+  const out = new Float64Array(rows.length);
+  for (let j = 0; j < rows.length; j++) {
+    const text = cellText(cells[rows[j]]);
+    const value = DECIMAL.test(text) ? Number(text) : NaN;
     if (!Number.isFinite(value)) {
+      const shown = text.length > 40 ? `${text.slice(0, 40)}...` : text;
       throw new Error(
-        `${name}: column ${column}, row ${r + 1}: expected a finite number, got "${text}"`,
+        `${name}: column ${column}, row ${rows[j] + 1}: expected a finite decimal number, ` +
+          `got "${shown}"`,
       );
     }
-    out[r] = value;
+    out[j] = value;
   }
   return out;
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function cellText(cell: unknown): string {
+  return cell === null || cell === undefined ? '' : String(cell).trim();
 }
 
 function fromColumns(
@@ -302,8 +330,11 @@ function contiguous(
   let max = -Infinity;
   for (let r = 0; r < ids.length; r++) {
     const id = ids[r];
-    if (!Number.isInteger(id)) {
-      throw new Error(`${name}: ${what} id ${id} at row ${r + 1}; expected an integer`);
+    if (!Number.isSafeInteger(id)) {
+      throw new Error(
+        `${name}: ${what} id ${id} at row ${r + 1}; expected an integer below 2^53 ` +
+          `(larger ones cannot be told apart as JavaScript numbers)`,
+      );
     }
     if (id < min) min = id;
     if (id > max) max = id;

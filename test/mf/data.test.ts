@@ -113,7 +113,7 @@ test('loadRatings refuses non-numeric and non-finite CSV ratings with the row', 
   const text = file('text.csv', 'userId,movieId,rating\n1,1,4\n1,2,good\n');
   assert.throws(
     () => loadRatings(text, { log: false }),
-    /text\.csv: column rating, row 2: expected a finite number, got "good"/,
+    /text\.csv: column rating, row 2: expected a finite decimal number, got "good"/,
   );
   const inf = file('inf.csv', 'userId,movieId,rating\n1,1,inf\n');
   assert.throws(() => loadRatings(inf, { log: false }), /inf\.csv: column rating, row 1: .*"inf"/);
@@ -172,4 +172,55 @@ test('loadRatings refuses a gzipped CSV, a CSV folder and a missing explicit mov
     () => loadRatings(ratings, { log: false, moviesFile: file('no-movies.csv') }),
     /no-movies\.csv: not found/,
   );
+});
+
+test('loadRatings skips blank lines in a CSV, at the end and in the middle', () => {
+  const csv = file('blank.csv', 'userId,movieId,rating\n1,2,3\n\n2,3,4\n\n');
+  assert.deepEqual(Array.from(loadRatings(csv, { log: false }).values), [3, 4]);
+});
+
+test('loadRatings takes only decimal numbers: 0x4, 0b11 and Infinity are refused', () => {
+  for (const cell of ['0x4', '0b11', 'Infinity', '4 stars']) {
+    const csv = file('hex.csv', `userId,movieId,rating\n1,2,3\n1,3,${cell}\n`);
+    assert.throws(
+      () => loadRatings(csv, { log: false }),
+      new RegExp(
+        `hex\\.csv: column rating, row 2: expected a finite decimal number, got "${cell}"`,
+      ),
+    );
+  }
+  const fine = file('decimals.csv', 'userId,movieId,rating\n1,2,+3.5\n1,3,.5\n1,4,1e0\n');
+  assert.deepEqual(Array.from(loadRatings(fine, { log: false }).values), [3.5, 0.5, 1]);
+});
+
+test('loadRatings refuses ids that JavaScript numbers cannot tell apart (2^53 and up)', () => {
+  const csv = file('big-ids.csv', 'userId,movieId,rating\n9007199254740993,2,4\n1,2,4\n');
+  assert.throws(
+    () => loadRatings(csv, { log: false }),
+    /big-ids\.csv: user id 9007199254740992 at row 1; expected an integer below 2\^53/,
+  );
+});
+
+test('loadRatings refuses CR-only line endings, saying how to convert them', () => {
+  const csv = file('mac.csv', 'userId,movieId,rating\r1,2,3\r2,3,4\r');
+  assert.throws(
+    () => loadRatings(csv, { log: false }),
+    /mac\.csv: lines end in a carriage return alone .*expected LF or CRLF/,
+  );
+});
+
+test('writeNpy refuses integers its dtype cannot hold instead of wrapping them', () => {
+  assert.throws(
+    () => writeNpy(file('wrap.npy'), [3e9, 1], [2], '<i4'),
+    /wrap\.npy: value 3000000000 at index 0 does not fit <i4/,
+  );
+  assert.throws(
+    () => writeNpy(file('nan.npy'), [1, NaN], [2], '<i8'),
+    /nan\.npy: value NaN at index 1 does not fit <i8/,
+  );
+  assert.throws(
+    () => writeNpy(file('frac.npy'), [1.5], [1], '<i8'),
+    /frac\.npy: value 1\.5 at index 0 does not fit <i8/,
+  );
+  assert.throws(() => writeNpy(file('shape.npy'), [1], [-1, -1]), /invalid shape \[-1, -1\]/);
 });
