@@ -10,6 +10,7 @@ import { SeededRandom } from '../sparse/random';
 import { Factors, randomFactors, zeroFactors } from './factors';
 import { dot } from './linalg';
 import { reserve, wasmKernels } from './wasm';
+import { showValue } from './showValue';
 
 export type InitMethod = 'random' | 'svd';
 export const INIT_METHODS: readonly InitMethod[] = ['random', 'svd'];
@@ -27,8 +28,8 @@ export interface InitOptions {
 export function initFactors(matrix: SparseMatrix, k: number, options: InitOptions = {}): Factors {
   const init = options.init ?? 'random';
   const seed = options.seed ?? 0;
-  if (!(k >= 1) || !Number.isInteger(k)) {
-    throw new Error(`invalid k: ${k}; expected an integer >= 1`);
+  if (typeof k !== 'number' || !(k >= 1) || !Number.isInteger(k)) {
+    throw new Error(`invalid k: ${showValue(k)}; expected an integer >= 1`);
   }
   if (!INIT_METHODS.includes(init)) {
     throw new Error(`unknown init: "${String(init)}"; expected one of ${INIT_METHODS.join(', ')}`);
@@ -49,6 +50,9 @@ export function svdFactors(
   const m = matrix.nRows;
   const n = matrix.nCols;
   checkRank(matrix, k, 'svd');
+  if (!(Number.isInteger(powerIterations) && powerIterations >= 0)) {
+    throw new Error(`invalid powerIterations: ${powerIterations}; expected an integer >= 0`);
+  }
   const width = Math.min(k + 10, m, n);
 
   // 1. A random test matrix (items x width), pushed through A (A^T A)^q and orthonormalized.

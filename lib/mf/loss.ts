@@ -1,5 +1,6 @@
 import { Entries, SparseMatrix, checkEntries } from '../sparse/matrix';
 import { Factors, checkFactors } from './factors';
+import { showValue } from './showValue';
 
 /**
  * The objective both optimizers minimise:
@@ -7,6 +8,7 @@ import { Factors, checkFactors } from './factors';
  * The penalty covers all of Q and P, also for the validation and test entries.
  */
 export function mfLoss(target: SparseMatrix | Entries, factors: Factors, lambda: number): number {
+  checkLambda(lambda);
   return squaredError(target, factors) + lambda * (squaredNorm(factors.Q) + squaredNorm(factors.P));
 }
 
@@ -48,6 +50,13 @@ export function squaredError(target: SparseMatrix | Entries, factors: Factors): 
     sum += error * error;
   }
   return sum;
+}
+
+/** Refuses a lambda that is not a finite number >= 0 (a string, NaN, a negative weight). */
+export function checkLambda(lambda: number): void {
+  if (typeof lambda !== 'number' || !(lambda >= 0 && lambda < Infinity)) {
+    throw new Error(`invalid lambda: ${showValue(lambda)}; expected a finite number >= 0`);
+  }
 }
 
 function squaredNorm(x: Float64Array): number {

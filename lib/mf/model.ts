@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Factors } from './factors';
+import { Factors, checkFactors } from './factors';
 
 export interface FittedModel {
   factors: Factors;
@@ -23,7 +23,34 @@ const VERSION = 1;
 
 /** Writes the model to `file` (JSON). */
 export function saveModel(file: string, model: FittedModel): void {
+  const name = path.basename(file);
+  checkFactors(model.factors, `saveModel ${name}`);
   const { k, nUsers, nItems, Q, P } = model.factors;
+  const expected: [string, ArrayLike<unknown> | undefined, number, string][] = [
+    ['means', model.means, nUsers, 'user'],
+    ['userIds', model.userIds, nUsers, 'user'],
+    ['itemIds', model.itemIds, nItems, 'item'],
+    ['titles', model.titles, nItems, 'item'],
+  ];
+  for (const [key, values, length, per] of expected) {
+    if (values !== undefined && values.length !== length) {
+      throw new Error(
+        `saveModel ${name}: ${key} has ${values.length} entries; expected ${length}, one per ${per}`,
+      );
+    }
+  }
+  for (const [key, values] of [
+    ['Q', Q],
+    ['P', P],
+    ['means', model.means],
+  ] as const) {
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new Error(
+        `saveModel ${name}: ${key}[${bad}] is ${values[bad]}; expected finite numbers`,
+      );
+    }
+  }
   const json = {
     format: FORMAT,
     version: VERSION,
@@ -38,8 +65,13 @@ export function saveModel(file: string, model: FittedModel): void {
     titles: model.titles?.map((t) => t ?? null),
   };
   refuseForeignFile(file);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(json));
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(json));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`saveModel: cannot write ${file} (${code}); choose a folder you can write to`);
+  }
 }
 
 /** An existing file is replaced only when it is a model this module wrote. */
@@ -90,7 +122,14 @@ export function loadModel(file: string): FittedModel {
           `(${length} float64 numbers)`,
       );
     }
-    return new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+    const values = new Float64Array(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length),
+    );
+    const bad = values.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new Error(`${name}: ${key}[${bad}] is ${values[bad]}; expected finite numbers`);
+    }
+    return values;
   };
   const factors = { k, nUsers, nItems, Q: read('Q', nUsers * k), P: read('P', nItems * k) };
   const model: FittedModel = {

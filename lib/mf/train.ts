@@ -6,8 +6,9 @@ import { alsSweep } from './als';
 import { LoopOptions, LoopResult, runWithEarlyStopping } from './earlyStopping';
 import { Factors, checkFactors, copyFactors } from './factors';
 import { InitMethod, initFactors } from './init';
-import { mfLoss } from './loss';
+import { checkLambda, mfLoss } from './loss';
 import { SgdEpochs } from './sgd';
+import { showValue } from './showValue';
 
 export type Optimizer = 'als' | 'sgd';
 export const OPTIMIZERS: readonly Optimizer[] = ['als', 'sgd'];
@@ -64,19 +65,24 @@ export function trainFactorization(
   const lambda = options.lambda ?? 1e-4;
   const learningRate = options.learningRate ?? 0.01;
   const seed = options.seed ?? 0;
-  if (!(lambda >= 0 && lambda < Infinity)) {
-    throw new Error(`invalid lambda: ${lambda}; expected a finite number >= 0`);
+  checkLambda(lambda);
+  if (typeof learningRate !== 'number' || !(learningRate > 0 && learningRate < Infinity)) {
+    throw new Error(
+      `invalid learningRate: ${showValue(learningRate)}; expected a finite number > 0`,
+    );
   }
-  if (!(learningRate > 0 && learningRate < Infinity)) {
-    throw new Error(`invalid learningRate: ${learningRate}; expected a finite number > 0`);
+  if (train.nnz === 0) {
+    throw new Error(
+      `train: no known ratings in the ${train.nRows} x ${train.nCols} matrix; expected some ` +
+        `left after the split (hold out fewer with nValidation and nTest)`,
+    );
   }
   checkEntries(validation, train.nRows, train.nCols, 'validation');
-  for (let e = 0; e < validation.values.length; e++) {
-    if (!Number.isFinite(validation.values[e])) {
-      throw new Error(
-        `validation entry ${e}: value ${validation.values[e]}; expected a finite number`,
-      );
-    }
+  if (validation.values.length === 0) {
+    throw new Error(
+      'validation: no entries; early stopping needs held-out ratings ' +
+        '(give splitRatings nValidation >= 1)',
+    );
   }
 
   // 1. Starting factors.
@@ -107,7 +113,7 @@ export function trainFactorization(
     optimizer === 'sgd' ? 'SGD epoch' : 'ALS sweep',
     optimizer === 'sgd'
       ? `lower the learning rate (now ${learningRate})`
-      : `raise lambda (now ${lambda})`,
+      : `raise lambda (now ${lambda}), or look for extreme values in the ratings`,
   );
   return {
     ...result,

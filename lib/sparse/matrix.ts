@@ -194,6 +194,14 @@ export function checkEntries(
 ): void {
   const { rows, cols, values } = entries;
   const n = rows.length;
+  for (const [name, size] of [
+    ['rows', nRows],
+    ['columns', nCols],
+  ] as const) {
+    if (!(Number.isInteger(size) && size >= 0 && size < 2 ** 31)) {
+      throw new Error(`${what}: invalid number of ${name}: ${size}; expected an integer >= 0`);
+    }
+  }
   if (cols.length !== n || values.length !== n) {
     throw new Error(
       `${what}: rows, cols and values differ in length (${n}, ${cols.length}, ${values.length})`,
@@ -205,6 +213,9 @@ export function checkEntries(
         `${what} entry ${e}: (row ${rows[e]}, col ${cols[e]}) lies outside a ` +
           `${nRows} x ${nCols} matrix`,
       );
+    }
+    if (!Number.isFinite(values[e])) {
+      throw new Error(`${what} entry ${e}: value ${values[e]}; expected a finite number`);
     }
   }
 }

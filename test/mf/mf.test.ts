@@ -364,7 +364,8 @@ test('trainFactorization refuses validation entries outside the matrix, naming r
 test('trainFactorization refuses evalEvery larger than maxSteps', () => {
   const m = lowRank(5, 4, 1);
   assert.throws(
-    () => trainFactorization(m, noEntries, { k: 1, maxSteps: 5, evalEvery: 10, log: false }),
+    () =>
+      trainFactorization(m, noEntriesWithOne(m), { k: 1, maxSteps: 5, evalEvery: 10, log: false }),
     /evalEvery 10 is larger than maxSteps 5/,
   );
 });
@@ -373,12 +374,12 @@ test('trainFactorization refuses initialFactors with another k or a non-finite v
   const m = lowRank(5, 4, 1);
   const given = randomFactors(5, 4, 3);
   assert.throws(
-    () => trainFactorization(m, noEntries, { k: 7, initialFactors: given, log: false }),
+    () => trainFactorization(m, noEntriesWithOne(m), { k: 7, initialFactors: given, log: false }),
     /initialFactors have k = 3, but the k option is 7/,
   );
   given.P[2] = NaN;
   assert.throws(
-    () => trainFactorization(m, noEntries, { initialFactors: given, log: false }),
+    () => trainFactorization(m, noEntriesWithOne(m), { initialFactors: given, log: false }),
     /initialFactors: P\[2\] is NaN; expected finite numbers/,
   );
 });
@@ -386,7 +387,7 @@ test('trainFactorization refuses initialFactors with another k or a non-finite v
 test('trainFactorization refuses k above min(users, items) before allocating', () => {
   const m = lowRank(6, 4, 1);
   assert.throws(
-    () => trainFactorization(m, noEntries, { k: 1e9, log: false }),
+    () => trainFactorization(m, noEntriesWithOne(m), { k: 1e9, log: false }),
     /random init: k = 1000000000 is larger than the matrix allows \(6 x 4: at most 4/,
   );
 });
@@ -484,3 +485,82 @@ function noEntriesWithOne(m: SparseMatrix): Entries {
     values: Float64Array.of(m.get(0, 0) ?? 0),
   };
 }
+
+test('trainFactorization refuses an empty validation set and a matrix with no ratings', () => {
+  const m = lowRank(5, 4, 1);
+  assert.throws(
+    () => trainFactorization(m, noEntries, { k: 1, log: false }),
+    /validation: no entries; early stopping needs held-out ratings \(give splitRatings nValidation >= 1\)/,
+  );
+  const empty = SparseMatrix.fromEntries(noEntries, 5, 4);
+  assert.throws(
+    () => trainFactorization(empty, noEntriesWithOne(m), { k: 1, log: false }),
+    /train: no known ratings in the 5 x 4 matrix; expected some left after the split/,
+  );
+});
+
+test('trainFactorization and mfLoss refuse a lambda that is not a number', () => {
+  const m = lowRank(5, 4, 1);
+  assert.throws(
+    () => trainFactorization(m, noEntriesWithOne(m), { k: 1, lambda: '0.1' as never, log: false }),
+    /invalid lambda: "0\.1"; expected a finite number >= 0/,
+  );
+  assert.throws(() => mfLoss(m, randomFactors(5, 4, 1, 0), NaN), /invalid lambda: NaN/);
+  assert.throws(() => initFactors(m, '4' as never), /invalid k: "4"; expected an integer >= 1/);
+});
+
+test('SparseMatrix.fromEntries refuses a negative size and a non-finite value', () => {
+  assert.throws(
+    () => SparseMatrix.fromEntries(noEntries, -1, 4),
+    /fromEntries: invalid number of rows: -1; expected an integer >= 0/,
+  );
+  const nan = { rows: Int32Array.of(0), cols: Int32Array.of(0), values: Float64Array.of(NaN) };
+  assert.throws(
+    () => SparseMatrix.fromEntries(nan, 1, 1),
+    /fromEntries entry 0: value NaN; expected a finite number/,
+  );
+});
+
+test('saveModel refuses means of the wrong length and non-finite factors; loadModel a NaN', () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-mf-'));
+  const file = path.join(folder, 'model.json');
+  const model = {
+    factors: randomFactors(3, 2, 2, 1),
+    means: Float64Array.of(1, 2, 3),
+    userIds: Float64Array.of(5, 6, 7),
+    itemIds: Float64Array.of(8, 9),
+  };
+  assert.throws(
+    () => saveModel(file, { ...model, means: Float64Array.of(1, 2) }),
+    /saveModel model\.json: means has 2 entries; expected 3, one per user/,
+  );
+  const Q = Float64Array.from(model.factors.Q);
+  Q[4] = NaN;
+  assert.throws(
+    () => saveModel(file, { ...model, factors: { ...model.factors, Q } }),
+    /saveModel model\.json: Q\[4\] is NaN; expected finite numbers/,
+  );
+  assert.equal(fs.existsSync(file), false);
+
+  saveModel(file, model);
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  json.means = Buffer.from(Float64Array.of(1, NaN, 3).buffer).toString('base64');
+  fs.writeFileSync(file, JSON.stringify(json));
+  assert.throws(() => loadModel(file), /model\.json: means\[1\] is NaN; expected finite numbers/);
+});
+
+test('saveModel names the path when it cannot write there', () => {
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-mf-'));
+  const blocker = path.join(folder, 'file.json');
+  fs.writeFileSync(blocker, 'x');
+  const model = {
+    factors: randomFactors(1, 1, 1, 1),
+    means: Float64Array.of(1),
+    userIds: Float64Array.of(1),
+    itemIds: Float64Array.of(1),
+  };
+  assert.throws(
+    () => saveModel(path.join(blocker, 'model.json'), model),
+    /saveModel: cannot write .*file\.json\/model\.json \((EEXIST|ENOTDIR)\); choose a folder/,
+  );
+});
