@@ -12,10 +12,18 @@ export const QUICK_VARIABLE = 'LATENTLAB_QUICK';
 export const DATA_VARIABLE = 'LATENTLAB_DATA';
 export const BACKEND_VARIABLE = 'LATENTLAB_BACKEND';
 
-/** True when `LATENTLAB_QUICK` is set to anything but empty, `0` or `false`. */
+/**
+ * True when `LATENTLAB_QUICK` is `1`, `true`, `yes` or `on`; false when it is unset, empty,
+ * `0`, `false`, `no` or `off`. Anything else is an error rather than a guess.
+ */
 export function quickMode(env: NodeJS.ProcessEnv = process.env): boolean {
   const value = (env[QUICK_VARIABLE] ?? '').trim().toLowerCase();
-  return value !== '' && value !== '0' && value !== 'false';
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['', '0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new Error(
+    `${QUICK_VARIABLE}=${env[QUICK_VARIABLE]}: expected 1 (quick mode) or 0 (full size); ` +
+      'true/false, yes/no and on/off work too',
+  );
 }
 
 /** Picks the full-size value, or the small one under `LATENTLAB_QUICK=1`. */
@@ -51,6 +59,9 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
  */
 export function dataPath(relative: string, env: NodeJS.ProcessEnv = process.env): string {
   const dir = dataDir(env);
+  if (fs.existsSync(dir) && !fs.statSync(dir).isDirectory()) {
+    throw new Error(`data folder ${dir} is a file; set ${DATA_VARIABLE} to a folder`);
+  }
   if (!fs.existsSync(dir)) {
     throw new Error(
       `data folder not found: ${dir}. Run "npm run setup" to link the data sets there, ` +

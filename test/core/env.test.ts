@@ -5,13 +5,30 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { dataDir, dataPath, projectRoot, quickMode, quickOr, requestedBackend } from '../../lib';
 
-test('quickMode() reads LATENTLAB_QUICK; empty, 0 and false mean off', () => {
-  assert.equal(quickMode({ LATENTLAB_QUICK: '1' }), true);
-  assert.equal(quickMode({ LATENTLAB_QUICK: 'yes' }), true);
-  for (const off of ['', '0', 'false', 'FALSE', ' ']) {
+test('quickMode() reads LATENTLAB_QUICK; empty, 0, false, no and off mean off', () => {
+  for (const on of ['1', 'yes', 'true', 'ON']) {
+    assert.equal(quickMode({ LATENTLAB_QUICK: on }), true, on);
+  }
+  for (const off of ['', '0', 'false', 'FALSE', ' ', 'no', 'off']) {
     assert.equal(quickMode({ LATENTLAB_QUICK: off }), false, JSON.stringify(off));
   }
   assert.equal(quickMode({}), false);
+});
+
+test('quickMode() refuses a value it cannot read instead of guessing', () => {
+  assert.throws(
+    () => quickMode({ LATENTLAB_QUICK: 'maybe' }),
+    /^Error: LATENTLAB_QUICK=maybe: expected 1 \(quick mode\) or 0 \(full size\)/,
+  );
+});
+
+test('dataPath() says so when LATENTLAB_DATA names a file', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-env-')), 'f');
+  fs.writeFileSync(file, '');
+  assert.throws(
+    () => dataPath('fashion-mnist', { LATENTLAB_DATA: file }),
+    /data folder .*\/f is a file; set LATENTLAB_DATA to a folder/,
+  );
 });
 
 test('quickOr(full, quick) picks by LATENTLAB_QUICK', () => {
