@@ -121,7 +121,11 @@ async function loadHalf(dir: string, part: (typeof PARTS)[number]): Promise<tf.S
   }
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 
-  // 3. The model, rebuilt by tfjs.
+  // 3. Every float finite: weights saved after a diverged step, or a damaged file, would
+  //    otherwise load and give NaN latents that fail much later (in PCA).
+  checkFiniteWeights(weightsFile, manifest.weightSpecs, weightData);
+
+  // 4. The model, rebuilt by tfjs.
   let loaded: tf.LayersModel;
   try {
     loaded = await tf.loadLayersModel(
@@ -135,6 +139,30 @@ async function loadHalf(dir: string, part: (typeof PARTS)[number]): Promise<tf.S
     throw new Error(`${manifestFile}: expected a Sequential model, got ${loaded.getClassName()}`);
   }
   return loaded;
+}
+
+/** Throws naming the first weight of the file that holds a NaN or an infinity. */
+function checkFiniteWeights(
+  file: string,
+  specs: tf.io.WeightsManifestEntry[],
+  weightData: ArrayBuffer,
+): void {
+  const view = new DataView(weightData);
+  let offset = 0;
+  for (const spec of specs) {
+    const bytes = specBytes(spec);
+    if (spec.quantization === undefined && spec.dtype === 'float32') {
+      for (let at = offset; at < offset + bytes; at += 4) {
+        const value = view.getFloat32(at, true);
+        if (Number.isFinite(value)) continue;
+        throw new Error(
+          `${file}: weight ${spec.name} holds ${value} at index ${(at - offset) / 4}; ` +
+            'expected finite numbers (the saved model is corrupt)',
+        );
+      }
+    }
+    offset += bytes;
+  }
 }
 
 function readMetadata(file: string): Record<string, unknown> {

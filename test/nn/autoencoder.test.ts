@@ -420,6 +420,31 @@ test('trainedAutoencoder retrains over a corrupt saved model, warning once with 
   fs.rmSync(cacheDir, { recursive: true, force: true });
 });
 
+test('loadAutoencoder rejects NaN weights; trainedAutoencoder retrains over them', async (t) => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-cache-'));
+  const set = blobs(8);
+  const options = { cacheDir, epochs: 1, batchSize: 8, log: () => {} };
+  const first = await trainedAutoencoder(set, set, options);
+  disposeAutoencoder(first.model);
+  const file = path.join(first.dir, 'decoder.weights.bin');
+  const weights = fs.readFileSync(file);
+  weights.writeFloatLE(NaN, 4 * 10);
+  fs.writeFileSync(file, weights);
+  const before = tf.memory().numTensors;
+  await assert.rejects(
+    loadAutoencoder(first.dir),
+    /decoder\.weights\.bin: weight deconv1\/kernel holds NaN at index 10; expected finite numbers/,
+  );
+  assert.equal(tf.memory().numTensors, before);
+  const warn = t.mock.method(console, 'warn', () => {});
+  const again = await trainedAutoencoder(set, set, options);
+  assert.equal(again.reused, false);
+  assert.equal(warn.mock.callCount(), 1);
+  assert.match(String(warn.mock.calls[0].arguments[0]), /holds NaN .* training again/);
+  disposeAutoencoder(again.model);
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+});
+
 test('trainedAutoencoder with cacheDir a file fails before training', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-cache-'));
   const file = path.join(dir, 'models');
