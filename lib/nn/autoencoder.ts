@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { requireBackend } from './backend-check';
 import { convTranspose2d } from './conv-transpose';
+import { checkSeed } from './seed';
 
 /** The latent shape of one image, channels-last. */
 export const LATENT_SHAPE = [3, 3, 32] as const;
@@ -32,7 +33,10 @@ export interface Autoencoder {
 }
 
 export interface AutoencoderOptions {
-  /** Seed of the initial weights; default 0. Equal seeds give equal models. */
+  /**
+   * Seed of the initial weights, an integer in [0, 2^32 - 1]; default 0. Equal seeds give
+   * equal models.
+   */
   seed?: number;
 }
 
@@ -43,6 +47,7 @@ const LEAKY_SLOPE = 0.01;
 export function createAutoencoder(options: AutoencoderOptions = {}): Autoencoder {
   requireBackend('createAutoencoder');
   const seed = options.seed ?? 0;
+  checkSeed('createAutoencoder', 'seed', seed);
   let layerSeed = seed * 1000;
   const count = { conv: 0, deconv: 0, leaky: 0, pool: 0, norm: 0 };
   const conv = (channels: number, filters: number) => {

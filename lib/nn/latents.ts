@@ -7,6 +7,7 @@ import { checkIndex, imageAt, type ImageSet } from '../data/fashion-mnist';
 import { IMAGE_SHAPE, LATENT_SHAPE, LATENT_SIZE, type Autoencoder } from './autoencoder';
 import { checkFiniteLatents, checkPixelRange } from './pixels';
 import { sampleIndices } from './random';
+import { checkSeed } from './seed';
 import { runLayers } from './train-autoencoder';
 
 const PIXELS = IMAGE_SHAPE[0] * IMAGE_SHAPE[1];
@@ -64,6 +65,7 @@ export function sampleLatents(
         `expected a count from 1 to ${set.count}`,
     );
   }
+  checkSeed('sampleLatents', 'seed', seed);
   const indices = [...sampleIndices(set.count, count, seed)];
   const images = indices.map((i) => imageAt(set, i));
   const pixels = new Float32Array(count * PIXELS);

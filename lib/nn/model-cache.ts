@@ -9,13 +9,14 @@ import type { Progress } from '../train/progress';
 import { createAutoencoder, type Autoencoder } from './autoencoder';
 import { requireBackend } from './backend-check';
 import { disposeAutoencoder, loadAutoencoder, saveAutoencoder } from './model-io';
+import { checkSeed } from './seed';
 import { trainAutoencoder, type TrainAutoencoderOptions } from './train-autoencoder';
 
 /** Settings of `trainedAutoencoder`: the training options plus where models are kept. */
 export interface TrainedAutoencoderOptions extends TrainAutoencoderOptions {
   /** Folder of saved models, one sub-folder per settings. */
   cacheDir: string;
-  /** Seed of the initial weights; default 0. */
+  /** Seed of the initial weights, an integer in [0, 2^32 - 1]; default 0. */
   modelSeed?: number;
   /** Train even when a saved model matches; default false. */
   retrain?: boolean;
@@ -57,6 +58,9 @@ export async function trainedAutoencoder(
     trainFingerprint: fingerprint(train),
     testImages: test.count,
   };
+  // NaN would be saved as null and match a model trained with another seed.
+  checkSeed('trainedAutoencoder', 'seed', settings.seed);
+  checkSeed('trainedAutoencoder', 'modelSeed', settings.modelSeed);
   const key = JSON.stringify(settings);
   const name = `autoencoder-e${settings.epochs}-n${train.count}-b${settings.batchSize}-${hash(key)}`;
   const dir = path.join(options.cacheDir, name);

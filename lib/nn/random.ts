@@ -2,6 +2,10 @@
 
 /** A generator of uniform numbers in [0, 1) from a 32-bit seed (mulberry32). */
 export function seededRandom(seed: number): () => number {
+  // NaN, 1.5 or a string would silently act as another seed (NaN >>> 0 is 0).
+  if (!Number.isInteger(seed)) {
+    throw new RangeError(`seededRandom: invalid seed: ${seed}; expected an integer`);
+  }
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -12,6 +12,7 @@ import { IMAGE_SHAPE, type Autoencoder } from './autoencoder';
 import { requireBackend } from './backend-check';
 import { batchCount, batches } from './batches';
 import { checkImageSet } from './pixels';
+import { checkSeed } from './seed';
 
 /** Settings of `trainAutoencoder`. */
 export interface TrainAutoencoderOptions {
@@ -25,7 +26,7 @@ export interface TrainAutoencoderOptions {
   weightDecay?: number;
   /** Factor applied to the learning rate after each epoch; default 0.999. */
   gamma?: number;
-  /** Seed of the shuffling (epoch e uses seed + e); default 0. */
+  /** Seed of the shuffling, an integer in [0, 2^32 - 1] (epoch e uses seed + e); default 0. */
   seed?: number;
   /** Log a line every this many batches; default 20. 0 turns batch lines off. */
   logEvery?: number;
@@ -79,6 +80,7 @@ export async function trainAutoencoder(
   checkRange('learningRate', learningRate, 0, Infinity);
   checkRange('weightDecay', weightDecay, 0, Infinity, true);
   checkRange('gamma', gamma, 0, 1, false, true);
+  checkSeed('trainAutoencoder', 'seed', seed);
   if (train.count === 0 || test.count === 0) {
     throw new Error(`empty data: ${train.count} train and ${test.count} test images`);
   }

@@ -113,6 +113,23 @@ test('createAutoencoder({seed}) gives equal weights for equal seeds', () => {
   [a, b, c].forEach(disposeAutoencoder);
 });
 
+test('createAutoencoder({seed}) rejects a seed that is not an integer in [0, 2^32 - 1]', () => {
+  for (const [seed, shown] of [
+    [NaN, 'NaN'],
+    ['x', "'x'"],
+    [1.5, '1.5'],
+    [-1, '-1'],
+    [2 ** 32, '4294967296'],
+  ] as const) {
+    assert.throws(
+      () => createAutoencoder({ seed: seed as number }),
+      new RegExp(
+        `^RangeError: createAutoencoder: invalid seed: ${shown}; expected an integer in \\[0, 4294967295\\]$`,
+      ),
+    );
+  }
+});
+
 for (const [s, p, op] of [
   [2, 0, 1],
   [1, 1, 0],
@@ -249,6 +266,11 @@ test('trainAutoencoder rejects invalid settings', async () => {
     trainAutoencoder(model, set, set, { learningRate: NaN }),
     /invalid learningRate: NaN/,
   );
+  await assert.rejects(
+    trainAutoencoder(model, set, set, { seed: NaN }),
+    /trainAutoencoder: invalid seed: NaN; expected an integer/,
+  );
+  assert.throws(() => sampleLatents(model, set, 2, 0.5), /sampleLatents: invalid seed: 0\.5/);
   disposeAutoencoder(model);
 });
 
@@ -442,6 +464,22 @@ test('loadAutoencoder rejects NaN weights; trainedAutoencoder retrains over them
   assert.equal(warn.mock.callCount(), 1);
   assert.match(String(warn.mock.calls[0].arguments[0]), /holds NaN .* training again/);
   disposeAutoencoder(again.model);
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test('trainedAutoencoder rejects a NaN seed or modelSeed before looking for a saved model', async () => {
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-cache-'));
+  const set = blobs(8);
+  const options = { cacheDir, epochs: 1, batchSize: 8, log: () => {} };
+  await assert.rejects(
+    trainedAutoencoder(set, set, { ...options, modelSeed: NaN }),
+    /trainedAutoencoder: invalid modelSeed: NaN; expected an integer in \[0, 4294967295\]/,
+  );
+  await assert.rejects(
+    trainedAutoencoder(set, set, { ...options, seed: NaN }),
+    /trainedAutoencoder: invalid seed: NaN/,
+  );
+  assert.deepEqual(fs.readdirSync(cacheDir), []);
   fs.rmSync(cacheDir, { recursive: true, force: true });
 });
 

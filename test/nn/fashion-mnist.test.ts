@@ -188,6 +188,15 @@ test('shuffledIndices(n, seed) is a permutation fixed by the seed', () => {
   assert.throws(() => sampleIndices(10, 11, 0), /cannot pick 11 of 10/);
 });
 
+test('shuffledIndices(n, NaN) throws instead of shuffling as seed 0 would', () => {
+  for (const seed of [NaN, 1.5, Infinity]) {
+    assert.throws(
+      () => shuffledIndices(10, seed),
+      new RegExp(`seededRandom: invalid seed: ${seed}; expected an integer`),
+    );
+  }
+});
+
 test('batches(set, {batchSize, seed}) covers every image once', () => {
   const dir = tempDir();
   const set = readImageSet(...(Object.values(writePair(dir, 10, 28, 28)) as [string, string]));
