@@ -29,7 +29,10 @@ export interface ProjectOptions {
 /** The 2-D projection: `rows x 2` coordinates, row-major. */
 export interface Projection {
   coordinates: Float64Array;
-  /** PCA: the fraction of the total variance along each of the two components. */
+  /**
+   * PCA: the fraction of the total variance along each of the two components; 0 and 0 when
+   * every row is the same (there is no variance to share out).
+   */
   explainedVariance?: number[];
 }
 
@@ -44,6 +47,9 @@ export const TSNE_PCA_COLUMNS = 50;
  * points (300 x 288 with 1000 iterations, PCA to 50 included, takes 1-4 s here), slow beyond
  * a few thousand. With more than 50 columns, t-SNE runs on the first 50 principal components, which removes
  * noise and speeds up the distances without changing the neighbourhoods much.
+ *
+ * Rows that are all the same have nothing to project: PCA puts every point at the origin with
+ * explained variance 0, t-SNE scatters them at random, and both warn once.
  */
 export function projectLatents(
   latents: Float32Array,
@@ -61,16 +67,27 @@ export function projectLatents(
     );
   }
   const X = toRows(latents, rows, cols);
-  return technique === 'pca' ? pca(X) : tsne(X, options);
+  const identical = allRowsEqual(X);
+  if (identical && rows > 1 && !warnedIdentical) {
+    warnedIdentical = true;
+    console.warn(
+      `projectLatents: all ${rows} rows are identical, so the ${technique} map shows no ` +
+        'structure (PCA: every point at the origin, explained variance 0); check that the ' +
+        'encoder is trained and that different images were encoded',
+    );
+  }
+  return technique === 'pca' ? pca(X, identical) : tsne(X, options);
 }
 
 /** Two principal components of the rows, with the fraction of variance of each. */
-function pca(X: number[][]): Projection {
+function pca(X: number[][], identical: boolean): Projection {
   if (X.length < 2 || X[0].length < 2) {
     throw new Error(
       `projectLatents: PCA to 2-D needs at least 2 rows and 2 columns, got ${X.length}x${X[0].length}`,
     );
   }
+  // ml-pca would divide a total variance of 0 by itself, or share out rounding noise.
+  if (identical) return { coordinates: new Float64Array(2 * X.length), explainedVariance: [0, 0] };
   const model = new PCA(X, { center: true });
   const projected = model.predict(X, { nComponents: 2 });
   const explainedVariance = model.getExplainedVariance().slice(0, 2);
@@ -139,6 +156,13 @@ function tsne(X: number[][], options: ProjectOptions): Projection {
 
 const LARGE_TSNE = 3000;
 let warnedLarge = false;
+let warnedIdentical = false;
+
+/** True when every row equals the first, value for value. */
+function allRowsEqual(X: number[][]): boolean {
+  const first = X[0];
+  return X.every((row) => row.every((v, j) => v === first[j]));
+}
 
 /** Rows as arrays of doubles, after checking the shape and that every value is finite. */
 function toRows(latents: Float32Array, rows: number, cols: number): number[][] {

@@ -50,6 +50,21 @@ test('projectLatents(pca) recovers the dominant direction and its share of varia
   assert.ok(explainedVariance[0] + explainedVariance[1] <= 1 + 1e-9);
 });
 
+test('projectLatents on identical rows gives explained variance 0 and warns once', (t) => {
+  const warn = t.mock.method(console, 'warn', () => {});
+  const X = new Float32Array(20 * 4).fill(0.3);
+  const { coordinates, explainedVariance } = projectLatents(X, 20, 4, { technique: 'pca' });
+  assert.deepEqual(explainedVariance, [0, 0]);
+  assert.deepEqual(coordinates, new Float64Array(40));
+  const map = projectLatents(X, 20, 4, { technique: 'tsne', perplexity: 3, iterations: 20 });
+  assert.ok(map.coordinates.every(Number.isFinite));
+  assert.equal(warn.mock.callCount(), 1);
+  assert.match(
+    String(warn.mock.calls[0].arguments[0]),
+    /all 20 rows are identical, .* explained variance 0\); check that the encoder is trained/,
+  );
+});
+
 test('projectLatents(tsne) separates two well-separated clusters (after PCA to 50 columns)', () => {
   const perCluster = 20;
   const X = twoClusters(perCluster, 60);
