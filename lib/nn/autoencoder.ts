@@ -42,6 +42,8 @@ export interface AutoencoderOptions {
 
 /** Slope of the leaky ReLU for negative inputs, as in PyTorch's default. */
 const LEAKY_SLOPE = 0.01;
+/** A shape check needs a few images; more only cost memory (tens of MB of activations). */
+const MAX_CHECK_BATCH = 1024;
 
 /** Builds the untrained autoencoder; `initBackend()` must have finished first. */
 export function createAutoencoder(options: AutoencoderOptions = {}): Autoencoder {
@@ -135,9 +137,15 @@ export function createAutoencoder(options: AutoencoderOptions = {}): Autoencoder
 /**
  * The assignment's shape checks, as assertions: a batch of images encodes to 3x3x32
  * latents, which decode to images of the input's shape, and the parameter counts match the
- * PyTorch original.
+ * PyTorch original. `batch` is the number of zero images pushed through, an integer in
+ * [1, 1024]; default 2.
  */
 export function checkShapes(model: Autoencoder, batch = 2): void {
+  if (!Number.isInteger(batch) || !(batch >= 1 && batch <= MAX_CHECK_BATCH)) {
+    throw new RangeError(
+      `checkShapes: invalid batch: ${batch}; expected an integer in [1, ${MAX_CHECK_BATCH}]`,
+    );
+  }
   const [latentShape, imageShape] = tf.tidy(() => {
     const images = tf.zeros([batch, ...IMAGE_SHAPE]);
     const latents = model.encoder.predict(images) as tf.Tensor;

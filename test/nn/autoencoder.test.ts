@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../../lib/nn/backend';
 import {
   autoencoderSummary,
+  checkShapes,
   createAutoencoder,
   DECODER_PARAMETERS,
   ENCODER_PARAMETERS,
@@ -128,6 +129,20 @@ test('createAutoencoder({seed}) rejects a seed that is not an integer in [0, 2^3
       ),
     );
   }
+});
+
+test('checkShapes(model, batch) rejects a batch that is not an integer in [1, 1024]', () => {
+  const model = createAutoencoder();
+  for (const batch of [0, NaN, -1, 1.5, 1e6]) {
+    assert.throws(
+      () => checkShapes(model, batch),
+      new RegExp(
+        `^RangeError: checkShapes: invalid batch: ${batch}; expected an integer in \\[1, 1024\\]$`,
+      ),
+    );
+  }
+  assert.doesNotThrow(() => checkShapes(model, 1));
+  disposeAutoencoder(model);
 });
 
 for (const [s, p, op] of [
