@@ -105,6 +105,25 @@ test('exportPdf with LaTeX special characters in the name prints it as given', a
   assert.match(info, /^Keywords:\s+latentlab$/m, 'still marked as written by latentlab');
 });
 
+test('exportPdf with the longest name --name takes wraps it, never over the title or page edge', async () => {
+  const notebook = path.join(scratch, 'long-name.ipynb');
+  const cell = { cell_type: 'markdown', metadata: {}, source: '# Named' };
+  fs.writeFileSync(notebook, JSON.stringify({ ...notebookShell, cells: [cell] }));
+  // 80 characters, one word the longest --name accepts, all in the widest letter.
+  const name = `${'W'.repeat(30)} ${'W'.repeat(30)}-${'W'.repeat(18)}`;
+  const pdf = path.join(scratch, 'long-name.pdf');
+  await exportPdf(notebook, pdf, { author: name, onWarning: assert.fail });
+  const lines = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })
+    .split('\n')
+    .map((line) => line.trim());
+  assert.equal(lines[0], 'Named', 'the title alone on the first header line');
+  assert.equal(joinedText(pdf).split(name.replace(/ /g, '')).length - 1, 2, 'header and title');
+  const bbox = execFileSync('pdftotext', ['-bbox', pdf, '-'], { encoding: 'utf8' });
+  const pageWidth = Number(/<page width="([\d.]+)"/.exec(bbox)?.[1]);
+  const right = Math.max(...[...bbox.matchAll(/xMax="([\d.]+)"/g)].map((m) => Number(m[1])));
+  assert.ok(right <= pageWidth - 0.75 * 72 + 1, `text reaches ${right} of ${pageWidth} pt`);
+});
+
 test('exportPdf with a name the fonts cannot show says to change --name', async () => {
   const notebook = path.join(scratch, 'cjk-name.ipynb');
   const cell = { cell_type: 'markdown', metadata: {}, source: '# Named' };
