@@ -5,48 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { dataDir, projectRoot } from '../env';
+import { dataDir } from '../env';
 import { downloadDatasets, missingDatasets } from '../data/download';
 import { checkPdfs, concatenatePdfs } from '../notebook/concat';
 import { executeNotebook, NotebookError } from '../notebook/execute';
 import { exportPdf } from '../notebook/export';
 import { checkLatexTools, jupyterPython, SetupError } from '../notebook/jupyter';
 import { assertOverwritable, folderProblem, writeFileAtomically } from '../notebook/ownership';
-
-const USAGE = `Usage: npm start -- [options] [other.pdf ...]
-
-Runs every notebook in notebooks/ from top to bottom in a fresh tslab kernel, exports each
-to PDF and joins them, followed by the other PDFs named (in the order given), into one file.
-
-Options:
-  --name "Student Name"  printed under each notebook's title and in every page header
-  --output PATH          the joined PDF (default out/submission.pdf); an existing file is
-                         replaced only if this command wrote it
-  --notebooks DIR        the notebooks to run (default notebooks/)
-  --out-dir DIR          executed notebooks and their PDFs (default out/)
-  --in-place             also save the executed notebooks over the ones in notebooks/
-  --timeout SECONDS      the longest one cell may run (default 14400, 4 h)
-  --download             download missing data sets (Fashion-MNIST, MovieLens) first
-  --help                 this text
-
-Executed notebooks and per-notebook PDFs go to out/; the notebooks in notebooks/ are not
-changed unless --in-place is given. LATENTLAB_QUICK=1 runs with small parameters;
-LATENTLAB_DATA names the data folder.`;
-
-/** What the command was asked to do, checked. */
-export interface SubmitRequest {
-  name?: string;
-  output: string;
-  notebooks: string;
-  outDir: string;
-  extras: string[];
-  inPlace: boolean;
-  timeout: number;
-  download: boolean;
-}
-
-class UsageError extends Error {}
+import { parseRequest, type SubmitRequest, USAGE, UsageError } from './request';
 
 /** Runs the whole submission; returns the joined PDF's path and page count. */
 export async function submit(request: SubmitRequest): Promise<{ path: string; pages: number }> {
@@ -81,44 +47,6 @@ export async function submit(request: SubmitRequest): Promise<{ path: string; pa
   return { path: request.output, pages };
 }
 
-/** Reads the command line; throws UsageError on anything it does not understand. */
-export function parseRequest(argv: string[]): SubmitRequest | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        name: { type: 'string' },
-        output: { type: 'string' },
-        notebooks: { type: 'string' },
-        'out-dir': { type: 'string' },
-        'in-place': { type: 'boolean', default: false },
-        timeout: { type: 'string' },
-        download: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  const timeout = values.timeout === undefined ? 14400 : Number(values.timeout);
-  if (!(timeout > 0)) throw new UsageError(`invalid --timeout: ${values.timeout} (seconds > 0)`);
-  const root = projectRoot();
-  return {
-    name: values.name?.trim() || undefined,
-    output: path.resolve(values.output ?? path.join(root, 'out', 'submission.pdf')),
-    notebooks: path.resolve(values.notebooks ?? path.join(root, 'notebooks')),
-    outDir: path.resolve(values['out-dir'] ?? path.join(root, 'out')),
-    extras: positionals.map((file) => path.resolve(file)),
-    inPlace: values['in-place'],
-    timeout,
-    download: values.download,
-  };
-}
-
 function listNotebooks(dir: string): string[] {
   if (!fs.existsSync(dir)) throw new Error(`notebook folder not found: ${dir}`);
   if (!fs.statSync(dir).isDirectory()) {
@@ -135,6 +63,9 @@ function listNotebooks(dir: string): string[] {
 /** The places the run writes to can be written: checked now, not after hours of running. */
 function checkOutputs(request: SubmitRequest): void {
   const { output, outDir } = request;
+  if (fs.existsSync(output) && fs.statSync(output).isDirectory()) {
+    throw new Error(`--output ${output}: a folder, expected a file path ending in .pdf`);
+  }
   const outputProblem = folderProblem(path.dirname(output));
   if (outputProblem) {
     throw new Error(`cannot write ${output}: ${outputProblem}. Choose another --output.`);

@@ -47,7 +47,9 @@ export async function executeNotebook(
 ): Promise<void> {
   const { kernel = 'tslab', timeout = 14400, onProgress = console.log } = options;
   const env = options.env ?? process.env;
-  if (!(timeout > 0)) throw new RangeError(`invalid timeout: ${timeout} (expected seconds > 0)`);
+  if (!(timeout > 0 && Number.isFinite(timeout))) {
+    throw new RangeError(`invalid timeout: ${timeout} (expected a finite number of seconds > 0)`);
+  }
   const python = jupyterPython(env);
   const driver = path.join(projectRoot(), 'lib', 'notebook', 'execute.py');
   const args = [driver, '--input', input, '--output', output];

@@ -2,6 +2,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const root = path.join(__dirname, '..', '..');
 export const fixtures = path.join(root, 'test', 'fixtures');
@@ -12,11 +13,12 @@ export interface CommandResult {
   stderr: string;
 }
 
-/** `node lib/cli/submit.ts ARGS` (through tsx) from the project root. */
-export function runSubmit(args: string[], env: NodeJS.ProcessEnv = process.env) {
+/** `node lib/cli/submit.ts ARGS` (through tsx) in `cwd`, by default the project root. */
+export function runSubmit(args: string[], env: NodeJS.ProcessEnv = process.env, cwd = root) {
   return new Promise<CommandResult>((resolve, reject) => {
     const cli = path.join(root, 'lib', 'cli', 'submit.ts');
-    const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], { cwd: root, env });
+    const tsx = pathToFileURL(require.resolve('tsx')).href;
+    const child = spawn(process.execPath, ['--import', tsx, cli, ...args], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
