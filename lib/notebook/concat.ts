@@ -54,12 +54,17 @@ async function loadPdf(file: string) {
   }
   // pdf-lib reads a damaged file without complaint when it can skip the damage, and fails
   // only when the pages are used; so the pages are counted here, before the long run.
+  // An encrypted file it either reads without decrypting (its pages would come out as
+  // garbage) or fails on; the /Encrypt entry of the trailer, never itself encrypted, tells.
   let pages: number;
   let document;
   try {
     document = await loadPdfQuietly(bytes);
+    if (document.isEncrypted) throw new EncryptedPdfError(file);
     pages = document.getPages().length;
   } catch (error) {
+    if (error instanceof EncryptedPdfError) throw error;
+    if (bytes.includes('/Encrypt')) throw new EncryptedPdfError(file);
     // A TypeError comes from pdf-lib walking a catalog it never found.
     const reason = error instanceof TypeError ? 'no page tree' : (error as Error).message;
     throw new Error(
@@ -69,4 +74,13 @@ async function loadPdf(file: string) {
   }
   if (pages === 0) throw new Error(`${file}: the PDF has no pages`);
   return document;
+}
+
+class EncryptedPdfError extends Error {
+  constructor(file: string) {
+    super(
+      `${file}: the PDF is encrypted; save an unencrypted copy ` +
+        '(for example: qpdf --decrypt in.pdf out.pdf)',
+    );
+  }
 }
