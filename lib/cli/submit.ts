@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { dataDir } from '../env';
 import { downloadDatasets, missingDatasets } from '../data/download';
+import { checkNotebook } from '../notebook/check-notebook';
 import { checkPdfs, concatenatePdfs } from '../notebook/concat';
 import { executeNotebook, NotebookError } from '../notebook/execute';
 import { exportPdf } from '../notebook/export';
@@ -18,6 +19,7 @@ import { parseRequest, type SubmitRequest, USAGE, UsageError } from './request';
 export async function submit(request: SubmitRequest): Promise<{ path: string; pages: number }> {
   // 1. Everything that can be wrong is checked before the long run starts.
   const notebooks = listNotebooks(request.notebooks);
+  for (const notebook of notebooks) checkNotebook(notebook);
   await checkPdfs(request.extras);
   checkOutputs(request);
   await assertOverwritable(request.output, 'Move it away or choose another --output.');
