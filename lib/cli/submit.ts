@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { dataDir } from '../env';
+import { DATA_VARIABLE, dataDir } from '../env';
 import { downloadDatasets, missingDatasets } from '../data/download';
 import { checkNotebook } from '../notebook/check-notebook';
 import { checkPdfs, concatenatePdfs } from '../notebook/concat';
@@ -34,9 +34,10 @@ export async function submit(request: SubmitRequest): Promise<{ path: string; pa
   fs.mkdirSync(request.outDir, { recursive: true });
 
   // 2. Execute and export, one notebook at a time.
+  const env = kernelEnvironment();
   for (const [i, notebook] of notebooks.entries()) {
     console.log(`running ${shown(notebook)}`);
-    await executeNotebook(notebook, executed[i], { timeout: request.timeout });
+    await executeNotebook(notebook, executed[i], { timeout: request.timeout, env });
     if (request.inPlace) saveInPlace(executed[i], notebook);
     console.log(`exporting ${shown(pdfs[i])}`);
     await exportPdf(executed[i], pdfs[i], { author: request.name });
@@ -99,6 +100,15 @@ function saveInPlace(executed: string, source: string): void {
 function shown(file: string): string {
   const relative = path.relative(process.cwd(), file);
   return relative.startsWith('..') ? file : relative;
+}
+
+/** The kernels' environment. A kernel starts in its notebook's folder, where a relative
+ *  LATENTLAB_DATA would name another folder than the one checked here; it gets the
+ *  absolute path. */
+function kernelEnvironment(): NodeJS.ProcessEnv {
+  const chosen = process.env[DATA_VARIABLE];
+  if (chosen === undefined || chosen.trim() === '') return process.env;
+  return { ...process.env, [DATA_VARIABLE]: dataDir() };
 }
 
 async function ensureData(download: boolean): Promise<void> {

@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fixtures, labelledPdf, runSubmit } from './helpers';
+import { fixtures, labelledPdf, root, runSubmit } from './helpers';
 
-// Input files the command refuses before the first notebook runs.
+// Input files the command refuses before the first notebook runs, and the environment the
+// kernels get.
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-inputs-'));
 const good = path.join(fixtures, 'good');
 
@@ -123,4 +124,20 @@ test('submit with notebooks that import latentlab outside the project says to co
     ),
   );
   assert.equal(fs.existsSync(out), false, 'nothing was run');
+});
+
+test('submit gives the kernels LATENTLAB_DATA resolved against its own folder', async () => {
+  // No kernelspec (tslab is used) and no latentlab import, so it may run outside the project.
+  const source = "throw new Error('data=' + (globalThis as any).process.env.LATENTLAB_DATA);";
+  const dir = notebookFolder('data', { 'data.ipynb': notebook({}, source) });
+  const env = { ...process.env, LATENTLAB_DATA: 'data' };
+  const result = await runSubmit(['--notebooks', dir, '--out-dir', path.join(dir, 'out')], env);
+  assert.equal(result.code, 1);
+  assert.match(
+    result.stderr,
+    new RegExp(
+      `^submit stopped: data\\.ipynb, cell 1: Error: data=${path.join(root, 'data')} `,
+      'm',
+    ),
+  );
 });
