@@ -118,21 +118,58 @@ if [ "$(readlink node_modules/latentlab 2>/dev/null)" != .. ]; then
   say "linked node_modules/latentlab to the project"
 fi
 
-# 5. The tslab kernel, registered with the Python that runs Jupyter and started from this
-#    project's own tslab.
+# 5. The tslab kernel, registered with the Python that runs Jupyter. The registration is one
+#    per machine, so its launcher starts the tslab of the project that holds the notebook (the
+#    kernel runs in the notebook's folder), and this project's tslab for notebooks elsewhere.
+#    Several clones then share the one kernel without taking it over from each other.
 tslab_bin="$root/node_modules/.bin/tslab"
-registered=$("$jupyter_python" - <<'PY' 2>/dev/null || true
+kernel_dir=$("$jupyter_python" - <<'PY' 2>/dev/null || true
+import os
 from jupyter_client.kernelspec import KernelSpecManager
 try:
-    print(KernelSpecManager().get_kernel_spec('tslab').argv[0])
+    spec = KernelSpecManager().get_kernel_spec('tslab')
 except Exception:
-    pass
+    raise SystemExit
+launcher = os.path.join(spec.resource_dir, 'latentlab-launch.sh')
+if spec.argv[:2] == ['/bin/sh', launcher] and os.path.isfile(launcher):
+    print(spec.resource_dir)
 PY
 )
-if [ "$registered" != "$tslab_bin" ]; then
+fallback=$(sed -n "s/^exec '\(.*\)' \"\$@\"$/\1/p" "$kernel_dir/latentlab-launch.sh" 2>/dev/null || true)
+if [ -z "$kernel_dir" ] || [ ! -x "$fallback" ]; then
   act "registering the tslab kernel with $jupyter_python"
   "$tslab_bin" install --python="$jupyter_python" --binary="$tslab_bin" >/dev/null ||
     fail "could not register the tslab kernel with $jupyter_python." \
+      "Try: $tslab_bin install --python=$jupyter_python --binary=$tslab_bin --user"
+  "$jupyter_python" - "$tslab_bin" <<'PY' ||
+import json, os, sys
+from jupyter_client.kernelspec import KernelSpecManager
+def launch(spec):
+    launcher = os.path.join(spec.resource_dir, 'latentlab-launch.sh')
+    with open(launcher, 'w') as out:
+        out.write(f"""#!/bin/sh
+# Written by latentlab's set-up: starts the tslab of the project holding the notebook.
+dir=$PWD
+while :; do
+  [ -x "$dir/node_modules/.bin/tslab" ] && exec "$dir/node_modules/.bin/tslab" "$@"
+  [ "$dir" = / ] && break
+  dir=$(dirname "$dir")
+done
+exec '{sys.argv[1]}' "$@"
+""")
+    manifest = os.path.join(spec.resource_dir, 'kernel.json')
+    with open(manifest) as f:
+        kernel = json.load(f)
+    kernel['argv'] = ['/bin/sh', launcher] + kernel['argv'][1:]
+    with open(manifest, 'w') as f:
+        json.dump(kernel, f, indent=1)
+
+
+# tslab registers two kernels, TypeScript (tslab) and JavaScript (jslab); both get the launcher.
+for name in ('tslab', 'jslab'):
+    launch(KernelSpecManager().get_kernel_spec(name))
+PY
+    fail "could not write the tslab kernel's launcher." \
       "Try: $tslab_bin install --python=$jupyter_python --binary=$tslab_bin --user"
 fi
 

@@ -42,3 +42,35 @@ test('setup.sh without Node.js on the PATH says to install it', () => {
   assert.equal(run.status, 1);
   assert.match(run.stderr, /Node\.js was not found on PATH/);
 });
+
+test('the registered tslab kernel starts the tslab of the project holding the notebook', () => {
+  // set-up has run (npm test's first step), so the kernel is registered.
+  const list = spawnSync('jupyter', ['kernelspec', 'list', '--json'], { encoding: 'utf8' });
+  assert.equal(list.status, 0, list.stderr);
+  const specs = JSON.parse(list.stdout) as {
+    kernelspecs: Record<string, { spec: { argv: string[] } }>;
+  };
+  const argv = specs.kernelspecs.tslab.spec.argv;
+  assert.equal(argv[0], '/bin/sh');
+  const launcher = argv[1];
+
+  // A project with its own tslab, and a folder below it where the notebook sits.
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-kernel-'));
+  const bin = path.join(project, 'node_modules', '.bin');
+  fs.mkdirSync(bin, { recursive: true });
+  fs.writeFileSync(path.join(bin, 'tslab'), '#!/bin/sh\necho "project tslab $*"\n', {
+    mode: 0o755,
+  });
+  const notebooks = path.join(project, 'notebooks');
+  fs.mkdirSync(notebooks);
+  const run = spawnSync('/bin/sh', [launcher, 'kernel', '--config-path', 'x.json'], {
+    cwd: notebooks,
+    encoding: 'utf8',
+  });
+  assert.equal(run.stdout, 'project tslab kernel --config-path x.json\n');
+
+  // Outside any project: the tslab of the clone that registered it.
+  const fallback = fs.readFileSync(launcher, 'utf8');
+  assert.match(fallback, /^exec '.*\/node_modules\/\.bin\/tslab' "\$@"$/m);
+  fs.rmSync(project, { recursive: true, force: true });
+});
