@@ -8,6 +8,7 @@ import type { ImageSet } from '../data/fashion-mnist';
 import type { Progress } from '../train/progress';
 import { createAutoencoder, type Autoencoder } from './autoencoder';
 import { requireBackend } from './backend-check';
+import { FileError, prepareFolder } from './folders';
 import { disposeAutoencoder, loadAutoencoder, saveAutoencoder } from './model-io';
 import { checkSeed } from './seed';
 import { trainAutoencoder, type TrainAutoencoderOptions } from './train-autoencoder';
@@ -29,7 +30,7 @@ export interface TrainedAutoencoder {
   history: Progress[];
   /** True when loaded from `dir` instead of trained now. */
   reused: boolean;
-  /** The folder the model was loaded from or saved to. */
+  /** The folder the model was loaded from or saved to (or failed to save to, with a warning). */
   dir: string;
   /** Seconds per epoch when it was trained. */
   secondsPerEpoch: number;
@@ -38,7 +39,8 @@ export interface TrainedAutoencoder {
 /**
  * Loads the model trained with these settings on this data from `cacheDir`, or trains one
  * and saves it there. The folder name holds the main settings and a hash of everything that
- * counts (settings, image count, a fingerprint of the data).
+ * counts (settings, image count, a fingerprint of the data). A `cacheDir` that cannot be
+ * written fails before training; a save that fails after training warns and returns the model.
  */
 export async function trainedAutoencoder(
   train: ImageSet,
@@ -46,6 +48,13 @@ export async function trainedAutoencoder(
   options: TrainedAutoencoderOptions,
 ): Promise<TrainedAutoencoder> {
   const log = options.log ?? ((line: string) => console.log(line));
+  const cacheDir: unknown = options.cacheDir;
+  if (typeof cacheDir !== 'string' || cacheDir.trim() === '') {
+    throw new Error(
+      `trainedAutoencoder: invalid cacheDir: ${JSON.stringify(cacheDir)}; ` +
+        'expected the path of a folder for saved models',
+    );
+  }
   const settings = {
     epochs: options.epochs ?? 50,
     batchSize: options.batchSize ?? 256,
@@ -101,20 +110,30 @@ export async function trainedAutoencoder(
   // 3. Train and save.
   const model = createAutoencoder({ seed: settings.modelSeed });
   const result = await trainAutoencoder(model, train, test, options);
-  await saveAutoencoder(model, dir, {
-    settings,
-    history: result.history,
-    secondsPerEpoch: result.secondsPerEpoch,
-    savedAt: new Date().toISOString(),
-  });
-  log(`saved the trained autoencoder to ${dir}`);
+  try {
+    await saveAutoencoder(model, dir, {
+      settings,
+      history: result.history,
+      secondsPerEpoch: result.secondsPerEpoch,
+      savedAt: new Date().toISOString(),
+    });
+    log(`saved the trained autoencoder to ${dir}`);
+  } catch (error) {
+    // The folder was writable before training; losing the trained model now would waste it.
+    if (!(error instanceof FileError)) throw error;
+    console.warn(
+      `warning: ${error.message.replace(/^saveAutoencoder: /, '')}; the trained ` +
+        'autoencoder is returned but not saved, so the next run trains again: choose another ' +
+        'cacheDir to keep it',
+    );
+  }
   const { history, secondsPerEpoch } = result;
   return { model, history, reused: false, dir, secondsPerEpoch };
 }
 
 /**
- * Creates `cacheDir` when missing; throws when it, or the entry `dir` inside it, exists but
- * is not a folder, or when the folder cannot be written.
+ * Creates `cacheDir` when missing and tries a write in it, and in the entry `dir` when that
+ * exists; throws naming the folder at fault and saying to choose another cacheDir.
  */
 function prepareCacheDir(cacheDir: string, dir: string): void {
   for (const folder of [cacheDir, dir]) {
@@ -122,13 +141,12 @@ function prepareCacheDir(cacheDir: string, dir: string): void {
       throw new Error(`cacheDir: ${folder} is a file, expected a folder for saved models`);
     }
   }
-  try {
-    fs.mkdirSync(cacheDir, { recursive: true });
-    fs.accessSync(cacheDir, fs.constants.W_OK);
-  } catch (error) {
-    throw new Error(
-      `cacheDir: cannot create or write to ${cacheDir} (${(error as NodeJS.ErrnoException).code})`,
-    );
+  for (const folder of fs.existsSync(dir) ? [cacheDir, dir] : [cacheDir]) {
+    try {
+      prepareFolder(folder);
+    } catch (error) {
+      throw new FileError(`cacheDir: ${(error as Error).message}; choose another cacheDir`);
+    }
   }
 }
 

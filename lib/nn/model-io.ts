@@ -10,16 +10,35 @@ import * as tf from '@tensorflow/tfjs';
 import { checkShapes, type Autoencoder } from './autoencoder';
 import { requireBackend } from './backend-check';
 import './conv-transpose'; // registers the custom layer before any model is deserialised
+import { attempt, FileError, prepareFolder } from './folders';
 
 const PARTS = ['encoder', 'decoder'] as const;
 
-/** Writes both halves and `metadata` into `dir` (created when missing). */
+/**
+ * Writes both halves and `metadata` into `dir` (created when missing). A file error names the
+ * file and its reason (`read-only file system (EROFS)`).
+ */
 export async function saveAutoencoder(
   model: Autoencoder,
   dir: string,
   metadata: Record<string, unknown> = {},
 ): Promise<void> {
-  fs.mkdirSync(dir, { recursive: true });
+  try {
+    await writeAutoencoder(model, dir, metadata);
+  } catch (error) {
+    if (!(error instanceof FileError)) throw error;
+    throw new FileError(`saveAutoencoder: ${error.message}; choose a folder you can write to`);
+  }
+}
+
+async function writeAutoencoder(
+  model: Autoencoder,
+  dir: string,
+  metadata: Record<string, unknown>,
+): Promise<void> {
+  prepareFolder(dir);
+  const write = (file: string, data: string | Buffer) =>
+    attempt(() => fs.writeFileSync(file, data), `cannot write ${file}`);
   for (const part of PARTS) {
     await model[part].save(
       tf.io.withSaveHandler(async (artifacts) => {
@@ -27,17 +46,17 @@ export async function saveAutoencoder(
         const bytes = Array.isArray(weights)
           ? Buffer.concat(weights.map((b) => Buffer.from(b)))
           : Buffer.from(weights ?? new ArrayBuffer(0));
-        fs.writeFileSync(path.join(dir, `${part}.weights.bin`), bytes);
+        write(path.join(dir, `${part}.weights.bin`), bytes);
         const manifest = {
           modelTopology: artifacts.modelTopology,
           weightSpecs: artifacts.weightSpecs,
         };
-        fs.writeFileSync(path.join(dir, `${part}.json`), JSON.stringify(manifest));
+        write(path.join(dir, `${part}.json`), JSON.stringify(manifest));
         return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
       }),
     );
   }
-  fs.writeFileSync(path.join(dir, 'metadata.json'), JSON.stringify(metadata, null, 1));
+  write(path.join(dir, 'metadata.json'), JSON.stringify(metadata, null, 1));
 }
 
 /**
@@ -111,7 +130,7 @@ async function loadHalf(dir: string, part: (typeof PARTS)[number]): Promise<tf.S
   }
 
   // 2. The weights: exactly the bytes the manifest lists.
-  const bytes = fs.readFileSync(weightsFile);
+  const bytes = attempt(() => fs.readFileSync(weightsFile), `${weightsFile}: cannot read`);
   const expected = manifest.weightSpecs.reduce((sum, spec) => sum + specBytes(spec), 0);
   if (bytes.byteLength !== expected) {
     throw new Error(
@@ -175,7 +194,7 @@ function readMetadata(file: string): Record<string, unknown> {
 }
 
 function readJson(file: string): unknown {
-  const text = fs.readFileSync(file, 'utf8');
+  const text = attempt(() => fs.readFileSync(file, 'utf8'), `${file}: cannot read`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
