@@ -131,7 +131,7 @@ export async function trainAutoencoder(
       };
       history.push(progress);
       tensorCounts.push(tf.memory().numTensors);
-      log(`${formatProgress(progress, 'epoch')}  lr ${rate.toPrecision(4)}`);
+      log(`${formatProgress(progress, 'epoch')}  lr ${rate.toExponential(3)}`);
       options.onEpoch?.(progress);
       await new Promise((resolve) => setImmediate(resolve));
     }
