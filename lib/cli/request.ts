@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { projectRoot } from '../env';
+import { projectRoot, quickMode } from '../env';
 
 /** The longest --name accepted: at most two lines of the page header, even in capital Ws. */
 const MAX_NAME_LENGTH = 80;
@@ -35,8 +35,8 @@ Options:
   --help                 this text
 
 Executed notebooks and per-notebook PDFs go to out/; the notebooks in notebooks/ are not
-changed unless --in-place is given. LATENTLAB_QUICK=1 runs with small parameters;
-LATENTLAB_DATA names the data folder.`;
+changed unless --in-place is given. LATENTLAB_QUICK=1 runs with small parameters and writes
+to out/quick/ instead; LATENTLAB_DATA names the data folder.`;
 
 /** What the command was asked to do, checked; every path is absolute. */
 export interface SubmitRequest {
@@ -77,13 +77,15 @@ export function parseRequest(argv: string[]): SubmitRequest | 'help' {
   const { values, positionals } = parsed;
   if (values.help) return 'help';
   const root = projectRoot();
+  // A quick run has its own default folder, so it never replaces a full run's PDF.
+  const out = quickMode() ? path.join(root, 'out', 'quick') : path.join(root, 'out');
   return {
     name: parseName(values.name),
-    output: parseOutput(values.output ?? path.join(root, 'out', 'submission.pdf')),
+    output: parseOutput(values.output ?? path.join(out, 'submission.pdf')),
     notebooks: path.resolve(
       nonEmpty('--notebooks', values.notebooks ?? path.join(root, 'notebooks')),
     ),
-    outDir: path.resolve(nonEmpty('--out-dir', values['out-dir'] ?? path.join(root, 'out'))),
+    outDir: path.resolve(nonEmpty('--out-dir', values['out-dir'] ?? out)),
     extras: positionals.map((file) => {
       if (file.trim() === '') throw new UsageError('an empty argument where a PDF was expected');
       return path.resolve(file);

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DATA_VARIABLE, dataDir } from '../env';
+import { DATA_VARIABLE, QUICK_VARIABLE, dataDir, quickMode } from '../env';
 import { downloadDatasets, missingDatasets } from '../data/download';
 import { checkNotebook } from '../notebook/check-notebook';
 import { checkPdfs, concatenatePdfs } from '../notebook/concat';
@@ -34,6 +34,7 @@ export async function submit(request: SubmitRequest): Promise<{ path: string; pa
   fs.mkdirSync(request.outDir, { recursive: true });
 
   // 2. Execute and export, one notebook at a time.
+  if (quickMode()) console.log(`quick mode (${QUICK_VARIABLE}): small parameters, for a try`);
   const env = kernelEnvironment();
   for (const [i, notebook] of notebooks.entries()) {
     console.log(`running ${shown(notebook)}`);

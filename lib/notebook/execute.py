@@ -35,9 +35,20 @@ def main():
     except ImportError as error:
         fail("jupyter", None, "ImportError", str(error))
 
+    class EchoingClient(NotebookClient):
+        """Echoes what cells print, indented, so a long training shows its progress."""
+
+        def process_message(self, msg, cell, cell_index):
+            content = msg.get("content", {})
+            if msg.get("msg_type") == "stream" and content.get("name") == "stdout":
+                for line in content.get("text", "").splitlines():
+                    if line.strip():
+                        print(f"  {line}", flush=True)
+            return super().process_message(msg, cell, cell_index)
+
     name = os.path.basename(args.input)
     nb = nbformat.read(args.input, as_version=4)
-    client = NotebookClient(
+    client = EchoingClient(
         nb,
         kernel_name=args.kernel,
         timeout=args.timeout,

@@ -1,8 +1,8 @@
 /**
  * Executing a notebook top to bottom in a fresh kernel, through nbclient (execute.py beside
- * this file). Progress comes back one line per code cell; a failing cell becomes a
- * NotebookError naming the notebook, the cell and the error, after the partly executed copy
- * has been written.
+ * this file). Progress comes back one line per code cell, then what the cell prints; a
+ * failing cell becomes a NotebookError naming the notebook, the cell and the error, after
+ * the partly executed copy has been written.
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -15,7 +15,8 @@ export interface ExecuteOptions {
   /** Seconds one cell may run before the run stops (a full autoencoder training is one long
    *  cell). Default 14400, 4 hours. */
   timeout?: number;
-  /** Receives each progress line (`autoencoder.ipynb: cell 7/31`). Default console.log. */
+  /** Receives each progress line (`autoencoder.ipynb: cell 7/31`) and, indented by two
+   *  spaces, each line the cells print. Default console.log. */
   onProgress?: (line: string) => void;
   /** Environment of the kernel (LATENTLAB_* pass through). Default process.env. */
   env?: NodeJS.ProcessEnv;

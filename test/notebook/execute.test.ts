@@ -19,17 +19,22 @@ function cells(file: string): { execution_count?: number | null; outputs?: Outpu
   return JSON.parse(fs.readFileSync(file, 'utf8')).cells;
 }
 
-test('executeNotebook(plot.ipynb) runs in tslab, passes LATENTLAB_* on, keeps SVG+PNG', async () => {
+test('executeNotebook(plot.ipynb) runs in tslab, echoes its prints, passes LATENTLAB_* on, keeps SVG+PNG', async () => {
   const output = path.join(scratch, 'plot.ipynb');
   const progress: string[] = [];
   await executeNotebook(path.join(fixtures, 'good', 'plot.ipynb'), output, {
     onProgress: (line) => progress.push(line),
     env: { ...process.env, LATENTLAB_QUICK: '1' },
   });
-  assert.deepEqual(
-    progress,
-    [2, 3, 4, 5].map((i) => `plot.ipynb: cell ${i}/5`),
-  );
+  // One line per code cell, and what a cell prints, indented, right after its line.
+  assert.deepEqual(progress, [
+    'plot.ipynb: cell 2/5',
+    'plot.ipynb: cell 3/5',
+    'plot.ipynb: cell 4/5',
+    '  129',
+    'plot.ipynb: cell 5/5',
+    '  true', // tslab prints a cell's last value
+  ]);
   const outputs = cells(output).flatMap((cell) => cell.outputs ?? []);
   const figures = outputs.filter((o) => o.output_type === 'display_data');
   assert.equal(figures.length, 1);

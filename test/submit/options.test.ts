@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { projectRoot } from '../../lib/env';
+import { parseRequest } from '../../lib/cli/request';
 import { fixtures, runSubmit } from './helpers';
 
 // Option values the command refuses at once, with the usage text, before anything runs.
@@ -103,4 +105,25 @@ test('submit with --name holding a control character, or too long, refuses it', 
         'hyphen, at most 30 fit a line',
     ],
   ]);
+});
+
+test('parseRequest under LATENTLAB_QUICK=1 writes to out/quick/, so a full run stays', () => {
+  const root = projectRoot();
+  const saved = process.env.LATENTLAB_QUICK;
+  try {
+    process.env.LATENTLAB_QUICK = '1';
+    const quick = parseRequest([]);
+    assert.ok(quick !== 'help');
+    assert.equal(quick.outDir, path.join(root, 'out', 'quick'));
+    assert.equal(quick.output, path.join(root, 'out', 'quick', 'submission.pdf'));
+    process.env.LATENTLAB_QUICK = '0';
+    const full = parseRequest([]);
+    assert.ok(full !== 'help');
+    assert.equal(full.output, path.join(root, 'out', 'submission.pdf'));
+    process.env.LATENTLAB_QUICK = 'maybe';
+    assert.throws(() => parseRequest([]), /LATENTLAB_QUICK=maybe: expected 1/);
+  } finally {
+    if (saved === undefined) delete process.env.LATENTLAB_QUICK;
+    else process.env.LATENTLAB_QUICK = saved;
+  }
 });
