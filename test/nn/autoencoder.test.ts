@@ -221,7 +221,7 @@ test('trainAutoencoder leaks no tensors and decays the learning rate', async () 
   assert.deepEqual(epochs, [1, 2, 3]);
   assert.deepEqual(
     lines.filter((l) => l.startsWith('epoch ') && l.includes('test')).map((l) => l.split('lr ')[1]),
-    ['0.001000', '0.0005000', '0.0002500'],
+    ['1.000e-3', '5.000e-4', '2.500e-4'],
   );
   assert.match(lines[0], /^epoch 1\/3 batch 2\/3 +[\d.]+ s +batch 0\.\d{4}$/);
   for (const { losses } of result.history) {
