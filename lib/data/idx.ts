@@ -50,9 +50,12 @@ export function parseIdx(bytes: Uint8Array, rank: number, name = 'idx'): IdxArra
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0, false);
   if (magic !== expectedMagic) {
+    // A gzipped file under a name without .gz is not unpacked; say so rather than only "wrong".
+    const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
     throw new Error(
       `${name}: wrong magic number ${hex(magic)}, expected ${hex(expectedMagic)} ` +
-        `(unsigned bytes, ${rank} dimension${rank === 1 ? '' : 's'})`,
+        `(unsigned bytes, ${rank} dimension${rank === 1 ? '' : 's'})` +
+        (gzip ? '; the file is gzip-compressed: name it with .gz, or gunzip it' : ''),
     );
   }
 

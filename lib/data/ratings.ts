@@ -191,6 +191,12 @@ function checkCsvFile(file: string, name: string): void {
   if (head[0] === 0x1f && head[1] === 0x8b) {
     throw new Error(`${name}: compressed CSV (gzip); unzip it first`);
   }
+  const header = head.toString('utf8').split(/\r?\n/)[0].replace(/^\uFEFF/, '');
+  const names = header.split(',').map((n) => n.trim().replace(/^"(.*)"$/, '$1'));
+  const repeated = names.find((n, j) => n !== '' && names.indexOf(n) !== j);
+  if (repeated !== undefined && head.includes(0x0a)) {
+    throw new Error(`${name}: column ${repeated} appears twice in the header; expected it once`);
+  }
   if (head.includes(0x0d) && !head.includes(0x0a)) {
     throw new Error(
       `${name}: lines end in a carriage return alone (old Mac style); expected LF or CRLF ` +

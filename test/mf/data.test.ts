@@ -224,3 +224,11 @@ test('writeNpy refuses integers its dtype cannot hold instead of wrapping them',
   );
   assert.throws(() => writeNpy(file('shape.npy'), [1], [-1, -1]), /invalid shape \[-1, -1\]/);
 });
+
+test('loadRatings refuses a CSV header naming a column twice', () => {
+  const csv = file('twice.csv', 'userId,movieId,rating,rating\n1,2,3,5\n');
+  assert.throws(
+    () => loadRatings(csv, { log: false }),
+    /twice\.csv: column rating appears twice in the header; expected it once/,
+  );
+});

@@ -60,6 +60,13 @@ test('parseIdx rejects a wrong magic number, naming both', () => {
   );
 });
 
+test('parseIdx on gzipped bytes under a name without .gz says to gunzip or rename', () => {
+  assert.throws(
+    () => parseIdx(zlib.gzipSync(idx([3], [1, 2, 3], 0x0801)), 1, 'labels-idx1-ubyte'),
+    /labels-idx1-ubyte: wrong magic number .*; the file is gzip-compressed: name it with \.gz/,
+  );
+});
+
 test('parseIdx rejects a truncated body and trailing bytes', () => {
   const full = idx([2, 2, 2], [1, 2, 3, 4, 5, 6, 7, 8]);
   assert.throws(() => parseIdx(full.subarray(0, full.length - 3), 3, 'x'), /x: truncated.*8.*5/);
