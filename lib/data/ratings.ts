@@ -281,8 +281,8 @@ function numericCells(cells: unknown[], rows: number[], column: string, name: st
     if (!Number.isFinite(value)) {
       const shown = text.length > 40 ? `${text.slice(0, 40)}...` : text;
       throw new Error(
-        `${name}: column ${column}, row ${rows[j] + 1}: expected a finite decimal number, ` +
-          `got "${shown}"`,
+        `${name}: column ${column}, row ${rows[j] + 1} (line ${rows[j] + 2}): expected a ` +
+          `finite decimal number, got "${shown}"`,
       );
     }
     out[j] = value;

@@ -10,6 +10,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+caller=$PWD
 cd "$root"
 quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
@@ -174,7 +175,19 @@ PY
 fi
 
 # 6. Data: link what is found into data/, never replacing a user's own files.
-data_dir=${LATENTLAB_DATA:-$root/data}
+# A folder named by LATENTLAB_DATA is the user's: relative to where they are, and never
+# created here (a mistyped name would quietly become a new folder).
+data_dir=$root/data
+if [ -n "${LATENTLAB_DATA:-}" ]; then
+  case "$LATENTLAB_DATA" in
+    /*) data_dir=$LATENTLAB_DATA ;;
+    *) data_dir=$caller/$LATENTLAB_DATA ;;
+  esac
+  if [ ! -d "$data_dir" ]; then
+    act "data: LATENTLAB_DATA names $data_dir, which is not a folder; create it or unset LATENTLAB_DATA"
+    exit 0
+  fi
+fi
 mkdir -p "$data_dir"
 link_data() { # link_data NAME CANDIDATE...
   local name=$1

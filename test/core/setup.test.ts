@@ -74,3 +74,19 @@ test('the registered tslab kernel starts the tslab of the project holding the no
   assert.match(fallback, /^exec '.*\/node_modules\/\.bin\/tslab' "\$@"$/m);
   fs.rmSync(project, { recursive: true, force: true });
 });
+
+test('setup.sh with LATENTLAB_DATA naming no folder says so and creates nothing', () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-data-var-'));
+  const run = spawnSync('bash', [setup, '--quiet'], {
+    cwd: scratch,
+    encoding: 'utf8',
+    env: { ...process.env, LATENTLAB_DATA: 'mistyped' },
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(
+    run.stdout,
+    new RegExp(`LATENTLAB_DATA names ${scratch}/mistyped, which is not a folder; create it`),
+  );
+  assert.deepEqual(fs.readdirSync(scratch), [], 'no folder made, relative to the caller');
+  fs.rmSync(scratch, { recursive: true, force: true });
+});

@@ -113,10 +113,13 @@ test('loadRatings refuses non-numeric and non-finite CSV ratings with the row', 
   const text = file('text.csv', 'userId,movieId,rating\n1,1,4\n1,2,good\n');
   assert.throws(
     () => loadRatings(text, { log: false }),
-    /text\.csv: column rating, row 2: expected a finite decimal number, got "good"/,
+    /text\.csv: column rating, row 2 \(line 3\): expected a finite decimal number, got "good"/,
   );
   const inf = file('inf.csv', 'userId,movieId,rating\n1,1,inf\n');
-  assert.throws(() => loadRatings(inf, { log: false }), /inf\.csv: column rating, row 1: .*"inf"/);
+  assert.throws(
+    () => loadRatings(inf, { log: false }),
+    /inf\.csv: column rating, row 1 \(line 2\): .*"inf"/,
+  );
   const empty = file('empty.csv', 'userId,movieId,rating\n1,1,\n');
   assert.throws(() => loadRatings(empty, { log: false }), /empty\.csv: column rating, row 1/);
 });
@@ -185,7 +188,7 @@ test('loadRatings takes only decimal numbers: 0x4, 0b11 and Infinity are refused
     assert.throws(
       () => loadRatings(csv, { log: false }),
       new RegExp(
-        `hex\\.csv: column rating, row 2: expected a finite decimal number, got "${cell}"`,
+        `hex\\.csv: column rating, row 2 \\(line 3\\): expected a finite decimal number, got "${cell}"`,
       ),
     );
   }
