@@ -7,12 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DATA_VARIABLE, QUICK_VARIABLE, dataDir, quickMode } from '../env';
 import { downloadDatasets, missingDatasets } from '../data/download';
+import { folderProblem } from '../files';
 import { checkNotebook } from '../notebook/check-notebook';
 import { checkPdfs, concatenatePdfs } from '../notebook/concat';
 import { executeNotebook, NotebookError } from '../notebook/execute';
 import { exportPdf } from '../notebook/export';
 import { checkLatexTools, jupyterPython, SetupError } from '../notebook/jupyter';
-import { assertOverwritable, folderProblem, writeFileAtomically } from '../notebook/ownership';
+import { assertOverwritable, writeFileAtomically } from '../notebook/ownership';
 import { parseRequest, type SubmitRequest, USAGE, UsageError } from './request';
 
 /** Runs the whole submission; returns the joined PDF's path and page count. */

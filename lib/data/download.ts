@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { folderProblem } from '../notebook/ownership';
+import { folderProblem } from '../files';
 
 export type DatasetName = 'fashion-mnist' | 'ml-latest-small';
 

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FileError, attempt, prepareFolder } from '../files';
 import { Factors, checkFactors } from './factors';
 
 export interface FittedModel {
@@ -66,11 +67,11 @@ export function saveModel(file: string, model: FittedModel): void {
   };
   refuseForeignFile(file);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(json));
+    prepareFolder(path.dirname(file));
+    attempt(() => fs.writeFileSync(file, JSON.stringify(json)), `cannot write ${file}`);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new Error(`saveModel: cannot write ${file} (${code}); choose a folder you can write to`);
+    if (!(error instanceof FileError)) throw error;
+    throw new FileError(`saveModel: ${error.message}; choose a folder you can write to`);
   }
 }
 

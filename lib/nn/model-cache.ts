@@ -5,10 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ImageSet } from '../data/fashion-mnist';
+import { FileError, prepareFolder } from '../files';
 import type { Progress } from '../train/progress';
 import { createAutoencoder, type Autoencoder } from './autoencoder';
 import { requireBackend } from './backend-check';
-import { FileError, prepareFolder } from './folders';
 import { disposeAutoencoder, loadAutoencoder, saveAutoencoder } from './model-io';
 import { checkSeed } from './seed';
 import { trainAutoencoder, type TrainAutoencoderOptions } from './train-autoencoder';
@@ -136,11 +136,6 @@ export async function trainedAutoencoder(
  * exists; throws naming the folder at fault and saying to choose another cacheDir.
  */
 function prepareCacheDir(cacheDir: string, dir: string): void {
-  for (const folder of [cacheDir, dir]) {
-    if (fs.existsSync(folder) && !fs.statSync(folder).isDirectory()) {
-      throw new Error(`cacheDir: ${folder} is a file, expected a folder for saved models`);
-    }
-  }
   for (const folder of fs.existsSync(dir) ? [cacheDir, dir] : [cacheDir]) {
     try {
       prepareFolder(folder);

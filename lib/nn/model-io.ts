@@ -7,10 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { attempt, FileError, prepareFolder } from '../files';
 import { checkShapes, type Autoencoder } from './autoencoder';
 import { requireBackend } from './backend-check';
 import './conv-transpose'; // registers the custom layer before any model is deserialised
-import { attempt, FileError, prepareFolder } from './folders';
 
 const PARTS = ['encoder', 'decoder'] as const;
 

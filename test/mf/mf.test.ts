@@ -561,6 +561,6 @@ test('saveModel names the path when it cannot write there', () => {
   };
   assert.throws(
     () => saveModel(path.join(blocker, 'model.json'), model),
-    /saveModel: cannot write .*file\.json\/model\.json \((EEXIST|ENOTDIR)\); choose a folder/,
+    /^FileError: saveModel: .*file\.json is a file, not a folder; choose a folder you can write to$/,
   );
 });

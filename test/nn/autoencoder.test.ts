@@ -511,7 +511,7 @@ test('trainedAutoencoder with cacheDir a file fails before training', async () =
       log: () => {},
       onEpoch: () => (epochs += 1),
     }),
-    new RegExp(`cacheDir: ${file} is a file, expected a folder`),
+    new RegExp(`cacheDir: ${file} is a file, not a folder; choose another cacheDir`),
   );
   assert.equal(epochs, 0);
   fs.rmSync(dir, { recursive: true, force: true });

@@ -99,7 +99,7 @@ test('loadAutoencoder names a saved file that cannot be read', async () => {
   fs.mkdirSync(path.join(dir, 'decoder.json'));
   await assert.rejects(
     loadAutoencoder(dir),
-    /decoder\.json: cannot read: is a folder, expected a file \(EISDIR\)$/,
+    /decoder\.json: cannot read: it is a folder \(EISDIR\)$/,
   );
   fs.rmSync(dir, { recursive: true, force: true });
 });

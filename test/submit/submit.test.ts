@@ -146,7 +146,7 @@ test('writeFileAtomically names the file and the reason when it cannot write', (
   const folder = path.join(scratch, 'a-folder.pdf');
   fs.mkdirSync(path.join(folder, 'inside'), { recursive: true });
   assert.throws(() => writeFileAtomically(folder, 'x'), {
-    message: `cannot write ${folder}: it is a folder`,
+    message: `cannot write ${folder}: it is a folder (EISDIR)`,
   });
   assert.deepEqual(
     fs.readdirSync(scratch).filter((name) => name.includes('.partial-')),

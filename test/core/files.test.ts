@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileErrorReason, prepareFolder } from '../../lib/nn/folders';
+import { fileErrorReason, prepareFolder } from '../../lib/files';
 
 function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'latentlab-folders-'));

@@ -1,6 +1,7 @@
 /**
- * Folders for saved models: created and tried before a long training, and file errors told
- * in words (`read-only file system (EROFS)`) instead of Node's raw `EROFS: ..., open '...'`.
+ * Files and folders that latentlab writes: checked before a long run, created and tried
+ * before training, and every file-system error told in words (`read-only file system
+ * (EROFS)`) with the path at fault, instead of Node's raw `EROFS: ..., open '...'`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,13 +15,36 @@ export class FileError extends Error {
 }
 
 /**
+ * Why files cannot be written in `dir` (created if missing), or undefined when they can:
+ * the nearest folder that exists must be a writable folder outside /proc and /sys. Nothing
+ * is created.
+ */
+export function folderProblem(dir: string): string | undefined {
+  let existing = path.resolve(dir);
+  while (!fs.existsSync(existing)) existing = path.dirname(existing);
+  // Node 20's recursive mkdir never returns under /proc, so these are refused up front.
+  if (/^\/(proc|sys)(\/|$)/.test(fs.realpathSync(existing))) {
+    return `${existing} is a system folder, not a place for files`;
+  }
+  if (!fs.statSync(existing).isDirectory()) return `${existing} is a file, not a folder`;
+  try {
+    fs.accessSync(existing, fs.constants.W_OK);
+  } catch (error) {
+    return `${existing} is not writable (${fileErrorReason(error)})`;
+  }
+  return undefined;
+}
+
+/**
  * Creates `folder` and its missing parents, then writes and removes a small file in it, so
  * that saving later cannot fail on permissions. Throws with the reason and the exact path at
  * fault (a parent that is a file, a broken symbolic link, a read-only disk).
  */
 export function prepareFolder(folder: string): void {
-  // 1. Walk up to the first folder that exists. Node's own recursive mkdir reports a broken
-  //    link as ENOENT, and never returns under /proc.
+  // 1. The nearest folder that exists must take files; the missing ones below it are made
+  //    here one at a time, as Node's recursive mkdir calls a broken link ENOENT.
+  const problem = folderProblem(folder);
+  if (problem !== undefined) throw new FileError(problem);
   const missing: string[] = [];
   let at = path.resolve(folder);
   while (!fs.existsSync(at)) {
@@ -29,12 +53,7 @@ export function prepareFolder(folder: string): void {
       throw new FileError(`${at} is a symbolic link to ${target}, which does not exist`);
     }
     missing.unshift(at);
-    const parent = path.dirname(at);
-    if (parent === at) break;
-    at = parent;
-  }
-  if (fs.existsSync(at) && !fs.statSync(at).isDirectory()) {
-    throw new FileError(`${at} is a file, not a folder`);
+    at = path.dirname(at);
   }
 
   // 2. Create what is missing, one level at a time, then try a write.
@@ -44,7 +63,7 @@ export function prepareFolder(folder: string): void {
   fs.rmSync(probe, { force: true });
 }
 
-/** Runs `action`, turning a file error into `what: reason`. */
+/** Runs `action`, turning a file error into a FileError `what: reason`. */
 export function attempt<T>(action: () => T, what: string): T {
   try {
     return action();
@@ -73,7 +92,7 @@ const REASONS: Record<string, string> = {
   EACCES: 'permission denied',
   EDQUOT: 'disk quota exceeded',
   EEXIST: 'something else has that name',
-  EISDIR: 'is a folder, expected a file',
+  EISDIR: 'it is a folder',
   ENOENT: 'no such file or folder',
   ENOSPC: 'no space left on the disk',
   ENOTDIR: 'a part of the path is a file, not a folder',
