@@ -10,7 +10,7 @@ import { SeededRandom } from '../sparse/random';
 import { Factors, randomFactors, zeroFactors } from './factors';
 import { dot } from './linalg';
 import { reserve, wasmKernels } from './wasm';
-import { showValue } from './showValue';
+import { showValue } from '../showValue';
 
 export type InitMethod = 'random' | 'svd';
 export const INIT_METHODS: readonly InitMethod[] = ['random', 'svd'];

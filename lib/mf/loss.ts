@@ -1,6 +1,6 @@
 import { Entries, SparseMatrix, checkEntries } from '../sparse/matrix';
 import { Factors, checkFactors } from './factors';
-import { showValue } from './showValue';
+import { showValue } from '../showValue';
 
 /**
  * The objective both optimizers minimise:

@@ -8,7 +8,7 @@ import { Factors, checkFactors, copyFactors } from './factors';
 import { InitMethod, initFactors } from './init';
 import { checkLambda, mfLoss } from './loss';
 import { SgdEpochs } from './sgd';
-import { showValue } from './showValue';
+import { showValue } from '../showValue';
 
 export type Optimizer = 'als' | 'sgd';
 export const OPTIMIZERS: readonly Optimizer[] = ['als', 'sgd'];

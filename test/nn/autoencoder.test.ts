@@ -117,7 +117,7 @@ test('createAutoencoder({seed}) gives equal weights for equal seeds', () => {
 test('createAutoencoder({seed}) rejects a seed that is not an integer in [0, 2^32 - 1]', () => {
   for (const [seed, shown] of [
     [NaN, 'NaN'],
-    ['x', "'x'"],
+    ['x', '"x"'],
     [1.5, '1.5'],
     [-1, '-1'],
     [2 ** 32, '4294967296'],
